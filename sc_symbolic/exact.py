@@ -1,0 +1,500 @@
+"""Layer 0 — where exact numbers are born (parsing) and leave as text (display).
+
+* ``Rational``: the one rational type of numeric analyses, ``gmpy2.mpq`` when
+  gmpy2 is installed, ``fractions.Fraction`` otherwise (``SC_SYMBOLIC_RATIONAL=
+  fraction`` forces the latter).  Both are exact; they never meet a float.
+* ``parse_number``: ``"3/8"``, ``"0.25"``, ``"-1e-3"``, JSON integers → Rational.
+* ``parse_expression``: a restricted recursive-descent parser (numbers, declared
+  symbols, ``+ - * /``, parentheses, ``**`` with a small integer literal).  It
+  never calls ``eval`` or ``sympify``; it evaluates into a ``Domain``.
+* ``domain_for(parameters)``: ``QQ`` (numbers) or ``QQ(p, q, …)`` (a SymPy
+  fraction field, imported lazily) — one domain per analysis.
+* ``loads_json``: JSON with decimals read as exact rationals, duplicate keys,
+  NaN/Infinity and absurd nesting refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from fractions import Fraction
+
+from .errors import ExpressionError, ModelError
+
+try:
+    if os.environ.get("SC_SYMBOLIC_RATIONAL", "").lower() == "fraction":
+        raise ImportError
+    from gmpy2 import mpq as _mpq
+    from gmpy2 import mpz as _mpz
+
+    Rational = type(_mpq(0))
+
+    def rational(numerator: int, denominator: int = 1):
+        """The Rational ``numerator/denominator`` in lowest terms."""
+        return _mpq(numerator, denominator)
+
+    def _int_from_str(text: str) -> int:
+        return int(_mpz(text))
+
+except ImportError:  # pragma: no cover - exercised by the fallback CI job
+    Rational = Fraction
+    _mpz = None
+
+    def rational(numerator: int, denominator: int = 1):
+        """The Rational ``numerator/denominator`` in lowest terms."""
+        return Fraction(numerator, denominator)
+
+    def _int_from_str(text: str) -> int:
+        if len(text) <= 4000:
+            return int(text)
+        half = len(text) // 2
+        return _int_from_str(text[:half]) * 10 ** (len(text) - half) + _int_from_str(text[half:])
+
+
+#: Limits on hostile input (documented in docs/format.md).
+MAX_NUMBER_CHARS = 10_000
+MAX_EXPONENT_DIGITS = 5
+MAX_DECIMAL_EXPONENT = 10_000
+MAX_EXPRESSION_CHARS = 1_000
+MAX_EXPRESSION_DEPTH = 50
+MAX_POWER = 32
+MAX_RESULT_BITS = 200_000
+MAX_PARAMETRIC_DEGREE = 256
+MAX_JSON_DEPTH = 64
+
+_NUMBER = re.compile(
+    r"[+-]?(?:(?P<int>\d+)/(?P<den>\d+)|(?P<mant>\d+(?:\.\d*)?|\.\d+)(?:[eE](?P<exp>[+-]?\d+))?)"
+)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def to_rational(value) -> "Rational":
+    """Convert an int or a Fraction/mpq-like exact value (never a float) to Rational.
+
+    >>> str(to_rational(Fraction(3, 6)))
+    '1/2'
+    """
+    if isinstance(value, bool):
+        raise TypeError("booleans are not numbers")
+    if isinstance(value, Rational) and type(value) is Rational:
+        return value
+    if isinstance(value, int):
+        return rational(int(value))
+    numerator = getattr(value, "numerator", None)
+    denominator = getattr(value, "denominator", None)
+    if isinstance(numerator, int) or (_mpz is not None and type(numerator) is type(_mpz(0))):
+        return rational(int(numerator), int(denominator))
+    raise TypeError(f"{value!r} is not an exact rational (floats are never accepted)")
+
+
+def _decimal_to_rational(mantissa: str, exponent: str | None, sign: int, where: str):
+    if exponent is not None:
+        if len(exponent.lstrip("+-")) > MAX_EXPONENT_DIGITS or abs(int(exponent)) > MAX_DECIMAL_EXPONENT:
+            raise ModelError(where, f"exponent {exponent} is too large",
+                             f"decimal exponents are limited to ±{MAX_DECIMAL_EXPONENT}")
+        exp = int(exponent)
+    else:
+        exp = 0
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0") or "0"
+    exp -= len(frac)
+    value = _int_from_str(digits)
+    if exp >= 0:
+        return rational(sign * value * 10**exp)
+    return rational(sign * value, 10 ** (-exp))
+
+
+def parse_number(value, where: str = ""):
+    """An exact Rational from a number string or a JSON integer/decimal.
+
+    Accepts integers, decimals (``"0.25"``, ``"1e-3"``) and fractions (``"3/8"``)
+    with an optional sign.  Never goes through a binary float.
+
+    >>> str(parse_number("0.1")), str(parse_number("-3/6")), str(parse_number("1e-3"))
+    ('1/10', '-1/2', '1/1000')
+    """
+    if isinstance(value, bool) or value is None:
+        raise ModelError(where, f"{json.dumps(value)} is not a number",
+                         "numbers are strings like \"3/8\" or \"0.25\", or JSON numbers")
+    if isinstance(value, float):
+        raise ModelError(where, f"binary float {value!r} refused", "exact numbers only")
+    if not isinstance(value, str):
+        try:
+            return to_rational(value)
+        except TypeError as exc:
+            raise ModelError(where, str(exc), "exact numbers only") from None
+    text = value.strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ModelError(where, f"number with {len(text)} characters",
+                         f"at most {MAX_NUMBER_CHARS} characters per number")
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        raise ModelError(where, f"{value!r} is not a number",
+                         "numbers are integers, decimals or fractions such as \"3/8\"")
+    sign = -1 if text.startswith("-") else 1
+    if match.group("den") is not None:
+        denominator = _int_from_str(match.group("den"))
+        if denominator == 0:
+            raise ModelError(where, f"{value!r} divides by zero", "a fraction needs a non-zero denominator")
+        return rational(sign * _int_from_str(match.group("int")), denominator)
+    return _decimal_to_rational(match.group("mant"), match.group("exp"), sign, where)
+
+
+def is_plain_number(text: str) -> bool:
+    """True when ``text`` is a number literal (no operators beyond a fraction bar)."""
+    return _NUMBER.fullmatch(text.strip()) is not None
+
+
+def int_to_str(value: int) -> str:
+    """Decimal text of an int of any size (no 4300-digit limit)."""
+    try:
+        return str(value)
+    except ValueError:
+        if _mpz is not None:
+            return str(_mpz(value))
+        sign = "-" if value < 0 else ""
+        value = abs(value)
+        digits = 2000
+        chunks = []
+        base = 10**digits
+        while value:
+            value, low = divmod(value, base)
+            chunks.append(str(low).zfill(digits))
+        return sign + ("".join(reversed(chunks)).lstrip("0") or "0")
+
+
+def rational_to_str(value) -> str:
+    """Lowest-terms text ``"p/q"`` (or ``"p"``) of a Rational.
+
+    >>> rational_to_str(rational(6, -4))
+    '-3/2'
+    """
+    numerator, denominator = int(value.numerator), int(value.denominator)
+    if denominator == 1:
+        return int_to_str(numerator)
+    return f"{int_to_str(numerator)}/{int_to_str(denominator)}"
+
+
+# ---------------------------------------------------------------- domains
+
+
+class NumericDomain:
+    """K = QQ with ``Rational`` elements."""
+
+    parametric = False
+    symbols: tuple[str, ...] = ()
+
+    def __init__(self):
+        self.zero = rational(0)
+        self.one = rational(1)
+
+    def from_rational(self, q):
+        return q
+
+    def symbol(self, name: str):
+        raise KeyError(name)
+
+    def check_size(self, x, where: str):
+        if int(x.numerator).bit_length() + int(x.denominator).bit_length() > MAX_RESULT_BITS:
+            raise ExpressionError(where, "intermediate number is too large",
+                                  f"at most {MAX_RESULT_BITS} bits per number")
+
+    def is_zero(self, x) -> bool:
+        return x == 0
+
+    def to_str(self, x) -> str:
+        return rational_to_str(x)
+
+    def substitute(self, x, values):
+        return x
+
+    def __repr__(self):
+        return "QQ"
+
+
+class ParametricDomain:
+    """K = QQ(p, q, …): SymPy's fraction field; canonical, so zero tests are exact."""
+
+    parametric = True
+
+    def __init__(self, symbols):
+        import sympy
+        from sympy.polys.domains import QQ as _QQ
+
+        self.symbols = tuple(symbols)
+        self._sympy_symbols = tuple(sympy.Symbol(name, real=True) for name in self.symbols)
+        self.K = _QQ.frac_field(*self._sympy_symbols)
+        self._QQ = _QQ
+        self.zero = self.K.zero
+        self.one = self.K.one
+        self._gens = dict(zip(self.symbols, self.K.gens))
+
+    def from_rational(self, q):
+        return self.K.convert_from(self._QQ(int(q.numerator), int(q.denominator)), self._QQ)
+
+    def symbol(self, name: str):
+        return self._gens[name]
+
+    def check_size(self, x, where: str):
+        numer, denom = x.numer, x.denom
+        degree = max(sum(m) for m in list(numer.monoms()) + list(denom.monoms()))
+        if degree > MAX_PARAMETRIC_DEGREE:
+            raise ExpressionError(where, f"expression of degree {degree} is too large",
+                                  f"at most degree {MAX_PARAMETRIC_DEGREE}")
+
+    def is_zero(self, x) -> bool:
+        return not x
+
+    def to_sympy(self, x):
+        return self.K.to_sympy(x)
+
+    def to_str(self, x) -> str:
+        return str(self.K.to_sympy(x))
+
+    def substitute(self, x, values):
+        """Evaluate at exact rational parameter values (a dict name → Rational)."""
+        import sympy
+
+        expr = self.K.to_sympy(x)
+        result = expr.subs({s: sympy.Rational(int(values[n].numerator), int(values[n].denominator))
+                            for n, s in zip(self.symbols, self._sympy_symbols)})
+        return rational(int(result.p), int(result.q))
+
+    def __repr__(self):
+        return f"QQ({', '.join(self.symbols)})"
+
+
+_NUMERIC = NumericDomain()
+
+
+def domain_for(parameters=()):
+    """The domain of an analysis: QQ without parameters, QQ(params) with them."""
+    names = tuple(parameters)
+    return ParametricDomain(names) if names else _NUMERIC
+
+
+def valid_identifier(name: str) -> bool:
+    """Parameter names: ``[A-Za-z_][A-Za-z0-9_]*``, at most 64 characters."""
+    return isinstance(name, str) and _IDENTIFIER.fullmatch(name) is not None
+
+
+# ------------------------------------------------------- restricted parser
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>\*\*|[-+*/()]))"
+)
+
+
+class _Parser:
+    def __init__(self, text: str, domain, where: str):
+        self.text = text
+        self.domain = domain
+        self.where = where
+        self.tokens = self._tokenize(text)
+        self.pos = 0
+        self.depth = 0
+
+    def fail(self, what: str, rule: str = "expressions use numbers, declared symbols, + - * /, "
+             "parentheses and ** with a small integer exponent"):
+        raise ExpressionError(self.where, what, rule)
+
+    def _tokenize(self, text):
+        tokens = []
+        pos = 0
+        end = len(text.rstrip())
+        while pos < end:
+            match = _TOKEN.match(text, pos)
+            if match is None or match.end() == pos:
+                self.fail(f"unexpected character {text[pos:].lstrip()[:1]!r} in {text!r}")
+            kind = match.lastgroup
+            tokens.append((kind, match.group(kind)))
+            pos = match.end()
+        return tokens
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
+
+    def take(self):
+        token = self.peek()
+        self.pos += 1
+        return token
+
+    def checked(self, value):
+        self.domain.check_size(value, self.where)
+        return value
+
+    def parse(self):
+        if not self.tokens:
+            self.fail("empty expression")
+        value = self.expr()
+        if self.pos != len(self.tokens):
+            self.fail(f"unexpected {self.peek()[1]!r} in {self.text!r}")
+        return value
+
+    def enter(self):
+        self.depth += 1
+        if self.depth > MAX_EXPRESSION_DEPTH:
+            self.fail("expression nested too deeply", f"at most {MAX_EXPRESSION_DEPTH} levels")
+
+    def expr(self):
+        value = self.term()
+        while self.peek() in (("op", "+"), ("op", "-")):
+            op = self.take()[1]
+            right = self.term()
+            value = self.checked(value + right if op == "+" else value - right)
+        return value
+
+    def term(self):
+        value = self.unary()
+        while self.peek() in (("op", "*"), ("op", "/")):
+            op = self.take()[1]
+            right = self.unary()
+            if op == "*":
+                value = self.checked(value * right)
+            else:
+                if self.domain.is_zero(right):
+                    self.fail(f"division by zero in {self.text!r}", "denominators must be non-zero")
+                value = self.checked(value / right)
+        return value
+
+    def unary(self):
+        if self.peek() in (("op", "+"), ("op", "-")):
+            op = self.take()[1]
+            self.enter()
+            value = self.unary()
+            self.depth -= 1
+            return -value if op == "-" else value
+        return self.power()
+
+    def power(self):
+        base = self.atom()
+        if self.peek() == ("op", "**"):
+            self.take()
+            kind, text = self.take()
+            if kind != "num" or not text.isdigit():
+                self.fail("the exponent of ** must be a non-negative integer literal")
+            exponent = int(text[:6])
+            if len(text) > 3 or exponent > MAX_POWER:
+                self.fail(f"exponent {text} is too large", f"exponents are at most {MAX_POWER}")
+            result = self.domain.one
+            for _ in range(exponent):
+                result = self.checked(result * base)
+            return result
+        return base
+
+    def atom(self):
+        kind, text = self.take()
+        if kind == "num":
+            return self.checked(self.domain.from_rational(parse_number(text, self.where)))
+        if kind == "name":
+            if text in self.domain.symbols:
+                return self.domain.symbol(text)
+            declared = ", ".join(self.domain.symbols) or "none"
+            self.fail(f"undeclared symbol {text!r} in {self.text!r}",
+                      f"only declared parameters may appear (declared: {declared})")
+        if (kind, text) == ("op", "("):
+            self.enter()
+            value = self.expr()
+            self.depth -= 1
+            if self.take() != ("op", ")"):
+                self.fail(f"unbalanced parentheses in {self.text!r}")
+            return value
+        if kind is None:
+            self.fail(f"expression {self.text!r} ends too early")
+        self.fail(f"unexpected {text!r} in {self.text!r}")
+
+
+def parse_expression(text, domain=_NUMERIC, where: str = ""):
+    """Parse ``text`` with the restricted grammar and evaluate it in ``domain``.
+
+    >>> str(parse_expression("1/2 + 1/4"))
+    '3/4'
+
+    Anything outside the grammar (calls, attributes, names not declared,
+    ``**`` with a non-literal or large exponent) raises ExpressionError.
+    """
+    if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
+        return domain.from_rational(parse_number(text, where))
+    if not isinstance(text, str):
+        raise ExpressionError(where, f"{json.dumps(text) if not isinstance(text, float) else text!r} "
+                              "is not a number or expression", "expected a string or a JSON number")
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(where, f"expression with {len(text)} characters",
+                              f"at most {MAX_EXPRESSION_CHARS} characters")
+    if is_plain_number(text) and "/" not in text:
+        return domain.from_rational(parse_number(text, where))
+    return _Parser(text, domain, where).parse()
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not an exact number")
+
+
+def _refuse_duplicates(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _json_depth_ok(text: str) -> bool:
+    depth = 0
+    deepest = 0
+    in_string = False
+    escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest <= MAX_JSON_DEPTH
+
+
+def _exact_decimal(text: str):
+    return parse_number(text, "JSON number")
+
+
+def loads_json(text: str, where: str = "file"):
+    """Parse JSON exactly: decimals become Rationals, never floats.
+
+    Duplicate keys, NaN/Infinity and nesting deeper than MAX_JSON_DEPTH are
+    refused with ModelError.
+
+    >>> str(loads_json('{"p": 0.1}')["p"])
+    '1/10'
+    """
+    if not _json_depth_ok(text):
+        raise ModelError(where, "JSON nested too deeply", f"at most {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text, parse_float=_exact_decimal, parse_int=_int_or_refuse,
+                          parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicates)
+    except ModelError:
+        raise
+    except RecursionError:
+        raise ModelError(where, "JSON nested too deeply", f"at most {MAX_JSON_DEPTH} levels") from None
+    except ValueError as exc:
+        raise ModelError(where, f"not valid JSON: {exc}", "files are strict JSON") from None
+
+
+def _int_or_refuse(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ModelError("JSON number", f"integer with {len(text)} digits",
+                         f"at most {MAX_NUMBER_CHARS} characters per number")
+    return _int_from_str(text)
