@@ -209,6 +209,10 @@ class NumericDomain:
     def substitute(self, x, values):
         return x
 
+    def nonnegative(self, x) -> bool:
+        """x ≥ 0, decided exactly."""
+        return x >= 0
+
     def __repr__(self):
         return "QQ"
 
@@ -229,6 +233,7 @@ class ParametricDomain:
         self.zero = self.K.zero
         self.one = self.K.one
         self._gens = dict(zip(self.symbols, self.K.gens))
+        self.points: list[dict] = []
 
     def from_rational(self, q):
         return self.K.convert_from(self._QQ(int(q.numerator), int(q.denominator)), self._QQ)
@@ -260,6 +265,13 @@ class ParametricDomain:
         result = expr.subs({s: sympy.Rational(int(values[n].numerator), int(values[n].denominator))
                             for n, s in zip(self.symbols, self._sympy_symbols)})
         return rational(int(result.p), int(result.q))
+
+    def nonnegative(self, x) -> bool:
+        """x ≥ 0 at every exact sample point of the parameter box (``self.points``).
+
+        A sampled check, not a proof over the whole box: the report says so.
+        """
+        return all(self.substitute(x, point) >= 0 for point in self.points)
 
     def __repr__(self):
         return f"QQ({', '.join(self.symbols)})"

@@ -1,0 +1,137 @@
+"""Conditioning layer — one exact analysis of a model under its policy (MATH.md §2–§6).
+
+Runs, on the analysed model (time-indexed / return-augmented when needed):
+V, Q, J; π⁺ (Bayes) and π⁺ by trajectories; R, χ², I; the radius ε = I and
+the KKT multipliers; V^{π⁺}, J(π⁺); η^π, η^{π⁺}; E[G] under π and π⁺; and
+the performance-difference sum Σ_{V>0} η^{π⁺} V I.  It computes and never
+judges: ``checks`` decides whether the claims hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .augment import analysed_model
+from .conditioning import (
+    action_influence,
+    chi2_divergence,
+    conditioned_policy,
+    executed_policy,
+    is_acyclic,
+    relative_improvement,
+    trajectory_conditioned_by_enumeration,
+    trajectory_conditioned_by_visits,
+)
+from .evaluate import (
+    action_values,
+    expected_return,
+    initial_value,
+    policy_transitions,
+    success_probability,
+    visit_counts,
+)
+from .trust_region import kkt_multipliers
+
+
+@dataclass
+class Analysis:
+    """Every exact quantity of one check; dicts are keyed by analysed state."""
+
+    source: object
+    model: object
+    origin: dict
+    policy: dict
+    V: dict
+    Q: dict
+    J: object
+    pi_plus: dict
+    R: dict
+    chi2: dict
+    I: dict
+    radius: dict
+    multipliers: dict
+    trajectory_pi_plus: dict
+    route: str
+    executed: dict
+    V_plus: dict
+    J_plus: object
+    eta: dict
+    eta_plus: dict
+    expected_return: object = None
+    expected_return_plus: object = None
+    performance_difference: object = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def domain(self):
+        return self.model.domain
+
+    @property
+    def positive(self) -> list:
+        """Non-terminal states with V(s) > 0, in model order."""
+        return [s for s in self.model.nonterminal if not self.domain.is_zero(self.V[s])]
+
+
+def analyse(model, max_return_states: int | None = None) -> Analysis:
+    """The exact analysis of ``model`` (a validated Model) under its own policy."""
+    analysed, origin = analysed_model(model, max_return_states)
+    domain = analysed.domain
+    policy = analysed.policy
+    transitions = policy_transitions(analysed, policy)
+    V = success_probability(analysed, policy, transitions)
+    Q = action_values(analysed, V)
+    pi_plus = conditioned_policy(analysed, policy, V, Q)
+    R, chi2, I, radius, multipliers = {}, {}, {}, {}, {}
+    for s in analysed.nonterminal:
+        if pi_plus[s] is None:
+            R[s] = chi2[s] = I[s] = None
+            continue
+        R[s] = relative_improvement(pi_plus[s], Q[s], V[s], domain)
+        chi2[s] = chi2_divergence(pi_plus[s], policy[s], domain)
+        I[s] = action_influence(policy[s], Q[s], V[s], domain)
+        radius[s] = I[s]
+        multipliers[s] = kkt_multipliers(V[s], policy[s], domain)
+    eta = visit_counts(analysed, policy, transitions)
+    route = "visit counts"
+    trajectory = None
+    if is_acyclic(analysed, policy):
+        trajectory = trajectory_conditioned_by_enumeration(analysed, policy)
+        if trajectory is not None:
+            route = "enumeration"
+    if trajectory is None:
+        trajectory = trajectory_conditioned_by_visits(analysed, policy, Q, eta)
+    executed = executed_policy(policy, pi_plus)
+    transitions_plus = policy_transitions(analysed, executed)
+    V_plus = success_probability(analysed, executed, transitions_plus)
+    eta_plus = visit_counts(analysed, executed, transitions_plus)
+    result = Analysis(model, analysed, origin, policy, V, Q, initial_value(analysed, V), pi_plus, R, chi2, I,
+                      radius, multipliers, trajectory, route, executed, V_plus,
+                      initial_value(analysed, V_plus), eta, eta_plus)
+    if model.has_rewards:
+        result.expected_return = expected_return(analysed, policy, eta, transitions)
+        result.expected_return_plus = expected_return(analysed, executed, eta_plus, transitions_plus)
+    if all(eta_plus[s] is not None for s in result.positive):
+        result.performance_difference = sum((eta_plus[s] * V[s] * I[s] for s in result.positive), domain.zero)
+    if domain.parametric:
+        result.notes.append("inequalities (V+ >= V, gain >= 0, feasibility) are checked at exact sample "
+                            "points of the parameter box; equalities hold identically in the parameters")
+    return result
+
+
+def iterate(model, steps: int, max_return_states: int | None = None) -> list:
+    """``π_{k+1} = (π_k)⁺``: the list [(J(π_0), π_0), …, (J(π_k), π_k)] (MATH.md §5, monotone).
+
+    Works on the analysed model; the policies are keyed by analysed state.
+    """
+    analysed, _ = analysed_model(model, max_return_states)
+    policy = analysed.policy
+    history = []
+    for step in range(steps + 1):
+        transitions = policy_transitions(analysed, policy)
+        V = success_probability(analysed, policy, transitions)
+        history.append((initial_value(analysed, V), policy))
+        if step == steps:
+            break
+        Q = action_values(analysed, V)
+        policy = executed_policy(policy, conditioned_policy(analysed, policy, V, Q))
+    return history

@@ -1,0 +1,218 @@
+"""Checks layer — one function per claim of MATH.md §3–§5; never solves anything.
+
+Each ``check_*`` re-derives its claim from the quantities stored in an
+``Analysis`` (so a corrupted π⁺, radius or multiplier is caught) and returns
+``Check(name, holds, witness)``; the witness lists every violated relation
+with both exact sides.  ``CHECKS`` is the registry the report and the
+must-fail tests walk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .conditioning import action_variance, chi2_divergence
+from .evaluate import policy_transitions, zero_set
+from .trust_region import cauchy_schwarz_violations, kkt_violations
+
+MAX_WITNESSES = 20
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One violated relation ``lhs (relation) rhs`` at a state (exact values)."""
+
+    state: str | None
+    relation: str
+    lhs: object
+    rhs: object
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one claim; ``witness`` holds the violations (empty when it holds)."""
+
+    name: str
+    holds: bool
+    witness: tuple = field(default_factory=tuple)
+
+
+def _verdict(name: str, violations: list) -> Check:
+    return Check(name, not violations, tuple(violations[:MAX_WITNESSES]))
+
+
+def _equal(domain, x, y) -> bool:
+    if x is None or y is None:
+        return x is None and y is None
+    return domain.is_zero(x - y)
+
+
+def _dist_equal(domain, p, q) -> bool:
+    if p is None or q is None:
+        return p is None and q is None
+    return set(p) == set(q) and all(domain.is_zero(p[a] - q[a]) for a in p)
+
+
+def check_identity(analysis) -> Check:
+    """R(s) = χ²(π⁺‖π) = I(s) at every state with V(s) > 0, each side recomputed from its definition."""
+    d = analysis.domain
+    out = []
+    for s in analysis.model.nonterminal:
+        V, Q, pi, p = analysis.V[s], analysis.Q[s], analysis.policy[s], analysis.pi_plus[s]
+        if d.is_zero(V):
+            for label, value in (("pi_plus", p), ("R", analysis.R[s]), ("chi2", analysis.chi2[s]), ("I", analysis.I[s])):
+                if value is not None:
+                    out.append(Violation(s, f"{label} undefined where V = 0", value, None))
+            continue
+        if p is None or analysis.R[s] is None or analysis.chi2[s] is None or analysis.I[s] is None:
+            out.append(Violation(s, "R, chi2, I defined where V > 0", None, V))
+            continue
+        R_def = (sum((p[a] * Q[a] for a in Q), d.zero) - V) / V
+        chi2_def = chi2_divergence(p, pi, d)
+        I_def = action_variance(pi, Q, V, d) / (V * V)
+        for label, stored, definition in (("R = (sum pi+ Q - V)/V", analysis.R[s], R_def),
+                                          ("chi2 = sum (pi+ - pi)^2/pi", analysis.chi2[s], chi2_def),
+                                          ("I = Var_pi Q / V^2", analysis.I[s], I_def)):
+            if not _equal(d, stored, definition):
+                out.append(Violation(s, label, stored, definition if definition is not None else "infinity"))
+        if not _equal(d, R_def, chi2_def):
+            out.append(Violation(s, "R = chi2", R_def, chi2_def))
+        if not _equal(d, chi2_def, I_def):
+            out.append(Violation(s, "chi2 = I", chi2_def, I_def))
+    return _verdict("identity", out)
+
+
+def check_trust_region(analysis) -> Check:
+    """π⁺ solves max Σ p Q s.t. χ²(p‖π) ≤ ε with ε = I: Cauchy–Schwarz equality and KKT, exactly."""
+    d = analysis.domain
+    out = []
+    for s in analysis.positive:
+        pi, Q, V, p = analysis.policy[s], analysis.Q[s], analysis.V[s], analysis.pi_plus[s]
+        radius = analysis.radius.get(s)
+        if p is None or radius is None or s not in analysis.multipliers:
+            out.append(Violation(s, "certificate present where V > 0", None, V))
+            continue
+        data_radius = action_variance(pi, Q, V, d) / (V * V)
+        if not _equal(d, radius, data_radius):
+            out.append(Violation(s, "radius = I(s) (set by the data)", radius, data_radius))
+        for relation, lhs, rhs in cauchy_schwarz_violations(pi, Q, V, p, radius, d):
+            out.append(Violation(s, "Cauchy-Schwarz: " + relation, lhs, rhs))
+        for relation, lhs, rhs in kkt_violations(pi, Q, p, radius, analysis.multipliers[s], d):
+            out.append(Violation(s, "KKT: " + relation, lhs, rhs))
+    return _verdict("trust_region", out)
+
+
+def check_trajectory_route(analysis) -> Check:
+    """π⁺ (Bayes, π Q / V) equals π⁺ pooled from successful trajectories wherever data exists."""
+    d = analysis.domain
+    out = []
+    for s in analysis.positive:
+        pi, Q, V, p = analysis.policy[s], analysis.Q[s], analysis.V[s], analysis.pi_plus[s]
+        if p is None:
+            continue
+        for a in pi:
+            bayes = pi[a] * Q[a] / V
+            if not _equal(d, p[a], bayes):
+                out.append(Violation(s, f"pi_plus({a}) = pi Q / V (Bayes)", p[a], bayes))
+    for s, traj in analysis.trajectory_pi_plus.items():
+        p = analysis.pi_plus.get(s)
+        if p is None:
+            out.append(Violation(s, "successful data only where V > 0", traj, None))
+            continue
+        for a in p:
+            if not _equal(d, p[a], traj.get(a)):
+                out.append(Violation(s, f"pi_plus({a}) Bayes = trajectory route", p[a], traj.get(a)))
+    for s in analysis.positive:
+        count = analysis.eta[s]
+        if (count is None or not d.is_zero(count)) and s not in analysis.trajectory_pi_plus:
+            out.append(Violation(s, "a visited state with V > 0 has successful data", None, analysis.V[s]))
+    return _verdict("trajectory_route", out)
+
+
+def _bellman(analysis, policy, V, label) -> list:
+    model, d = analysis.model, analysis.domain
+    out = []
+    transitions = policy_transitions(model, policy)
+    zeros = zero_set(model, transitions)
+    for s, acts in model.states.items():
+        if not acts:
+            expected = d.one if s in model.success_states else d.zero
+            if not _equal(d, V[s], expected):
+                out.append(Violation(s, f"{label} on a terminal state", V[s], expected))
+            continue
+        if (s in zeros) != d.is_zero(V[s]):
+            out.append(Violation(s, f"{label} = 0 exactly where success is unreachable (prob0)", V[s],
+                                 "0" if s in zeros else "positive"))
+        rhs = sum((policy[s][a] * o.p * V[o.to] for a, outs in acts.items() for o in outs), d.zero)
+        if not _equal(d, V[s], rhs):
+            out.append(Violation(s, f"Bellman: {label}(s) = sum_a pi(a|s) sum_o p V(to)", V[s], rhs))
+    return out
+
+
+def check_improvement(analysis) -> Check:
+    """V^{π⁺}(s) ≥ V(s) everywhere and J(π⁺) ≥ J(π), with both V's confirmed by their Bellman equations."""
+    d, model = analysis.domain, analysis.model
+    out = _bellman(analysis, analysis.policy, analysis.V, "V")
+    out += _bellman(analysis, analysis.executed, analysis.V_plus, "V_plus")
+    for s in model.nonterminal:
+        for a, outs in model.states[s].items():
+            q = sum((o.p * analysis.V[o.to] for o in outs), d.zero)
+            if not _equal(d, analysis.Q[s][a], q):
+                out.append(Violation(s, f"Q({a}) = sum_o p V(to)", analysis.Q[s][a], q))
+        if analysis.pi_plus[s] is not None and not _dist_equal(d, analysis.executed[s], analysis.pi_plus[s]):
+            out.append(Violation(s, "pi_plus is what runs where V > 0", analysis.executed[s], analysis.pi_plus[s]))
+    for s in model.states:
+        if not d.nonnegative(analysis.V_plus[s] - analysis.V[s]):
+            out.append(Violation(s, "V_plus >= V", analysis.V_plus[s], analysis.V[s]))
+    for label, stored, values in (("J", analysis.J, analysis.V), ("J_plus", analysis.J_plus, analysis.V_plus)):
+        total = sum((p * values[s] for s, p in model.initial.items()), d.zero)
+        if not _equal(d, stored, total):
+            out.append(Violation(None, f"{label} = sum rho V", stored, total))
+    if not d.nonnegative(analysis.J_plus - analysis.J):
+        out.append(Violation(None, "J_plus >= J", analysis.J_plus, analysis.J))
+    return _verdict("improvement", out)
+
+
+def check_performance_difference(analysis) -> Check:
+    """J(π⁺) − J(π) = Σ_{V>0} η^{π⁺}(s) V(s) I(s), with η^{π⁺} confirmed by its flow equations."""
+    d, model = analysis.domain, analysis.model
+    out = []
+    positive = analysis.positive
+    members = set(positive)
+    for s in positive:
+        if analysis.eta_plus.get(s) is None:
+            out.append(Violation(s, "eta_plus finite where V > 0 (pi+ leaves {V > 0})", None, analysis.V[s]))
+    if out:
+        return _verdict("performance_difference", out)
+    transitions = policy_transitions(model, analysis.executed)
+    inflow = {s: model.initial.get(s, d.zero) for s in positive}
+    for s in positive:
+        for t, p in transitions[s].items():
+            if t in members:
+                inflow[t] = inflow[t] + analysis.eta_plus[s] * p
+    for s in positive:
+        if not _equal(d, analysis.eta_plus[s], inflow[s]):
+            out.append(Violation(s, "flow: eta_plus(s) = rho(s) + sum eta_plus P", analysis.eta_plus[s], inflow[s]))
+    total = sum((analysis.eta_plus[s] * analysis.V[s] * analysis.I[s] for s in positive
+                 if analysis.I[s] is not None), d.zero)
+    gap = analysis.J_plus - analysis.J
+    if not _equal(d, gap, total):
+        out.append(Violation(None, "J_plus - J = sum eta_plus V I", gap, total))
+    if not _equal(d, analysis.performance_difference, total):
+        out.append(Violation(None, "reported sum = sum eta_plus V I", analysis.performance_difference, total))
+    return _verdict("performance_difference", out)
+
+
+#: The claims of MATH.md §3–§5, in report order.
+CHECKS = {
+    "identity": check_identity,
+    "trust_region": check_trust_region,
+    "trajectory_route": check_trajectory_route,
+    "improvement": check_improvement,
+    "performance_difference": check_performance_difference,
+}
+
+
+def run_checks(analysis) -> dict:
+    """Every claim of ``CHECKS`` on ``analysis``: name → Check."""
+    return {name: check(analysis) for name, check in CHECKS.items()}

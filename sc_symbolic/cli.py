@@ -1,0 +1,145 @@
+"""Command line — the only module that prints or sets exit statuses.
+
+    sc-symbolic check MODEL [--policy FILE] [--json] [--iterate K] [--threshold T]
+                            [--max-return-states N] [--certificate FILE] [--latex]
+    sc-symbolic verify MODEL CERTIFICATE [--json]
+    sc-symbolic prove identity|trust-region --actions N [--latex | --json]
+
+Exit status: 0 every claim holds exactly, 1 some claim fails (the report
+names it with the exact witness), 2 invalid input (one line on stderr).
+Heavy imports (SymPy) happen only on the paths that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import ScError
+
+
+def _load(args):
+    from .model import _read, from_dict
+
+    data, stem = _read(args.model, "model")
+    if not isinstance(data, dict):
+        from .errors import ModelError
+
+        raise ModelError("model", "the model file must hold a JSON object", "mdp-1 files are objects")
+    data = dict(data)
+    if getattr(args, "policy", None):
+        override, _ = _read(args.policy, "policy file")
+        if isinstance(override, dict) and set(override) == {"policy"}:
+            override = override["policy"]
+        data["policy"] = override
+    if getattr(args, "threshold", None) is not None:
+        data["success"] = {"return_at_least": args.threshold}
+    return from_dict(data, name=stem)
+
+
+def cmd_check(args) -> int:
+    from .analysis import analyse, iterate
+    from .checks import run_checks
+    from .report import build_certificate, build_report, render_table
+
+    model = _load(args)
+    analysis = analyse(model, args.max_return_states)
+    checks = run_checks(analysis)
+    iterations = iterate(model, args.iterate, args.max_return_states) if args.iterate else None
+    kernel = None
+    if not model.domain.parametric and not args.no_kernel:
+        from .kernel import verify_certificate
+
+        draft = build_report(analysis, checks, iterations=iterations)
+        kernel = verify_certificate(model.to_dict(), build_certificate(analysis, draft))
+    report = build_report(analysis, checks, kernel=kernel, iterations=iterations)
+    if args.certificate:
+        with open(args.certificate, "w", encoding="utf-8") as handle:
+            json.dump(build_certificate(analysis, report), handle, indent=1)
+    if args.json:
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+    elif args.latex:
+        from .latex import report_table
+
+        print(report_table(report))
+    else:
+        print(render_table(report))
+    return 0 if report["verified"] else 1
+
+
+def cmd_verify(args) -> int:
+    from .kernel import verify_files
+
+    result = verify_files(args.model, args.certificate)
+    if args.json:
+        print(json.dumps({"ok": result.ok, "failures": result.failures}, indent=1, ensure_ascii=False))
+    else:
+        print("certificate re-verified by the kernel" if result.ok else "certificate REFUSED:")
+        for failure in result.failures:
+            print("  " + failure)
+    return 0 if result.ok else 1
+
+
+SUBCOMMAND_MODULES = (".symbolic.cli", ".commands.trust_region_cmd", ".commands.sweep_cmd",
+                      ".commands.search_cmd", ".commands.io_cmd")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sc-symbolic", description="Exact proof checker for success conditioning.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="verify every claim of MATH.md §3–§5 on a model, exactly")
+    check.add_argument("model", help="a sc-symbolic/mdp-1 JSON file")
+    check.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
+    check.add_argument("--json", action="store_true", help="print the sc-symbolic/report-1 JSON object")
+    check.add_argument("--latex", action="store_true", help="print a LaTeX table of V, π, π⁺, R, χ², I")
+    check.add_argument("--iterate", type=int, default=0, metavar="K", help="apply success conditioning K times, report J")
+    check.add_argument("--threshold", metavar="T", help="success = return ≥ T (overrides the model's success)")
+    check.add_argument("--max-return-states", type=int, default=None, metavar="N",
+                       help="bound on the number of return-augmented states")
+    check.add_argument("--certificate", metavar="FILE", help="write a self-contained certificate to FILE")
+    check.add_argument("--no-kernel", action="store_true", help="skip the trusted kernel's re-verification")
+    check.set_defaults(run=cmd_check)
+
+    verify = sub.add_parser("verify", help="re-verify a certificate with the trusted kernel (stdlib only)")
+    verify.add_argument("model")
+    verify.add_argument("certificate")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(run=cmd_verify)
+
+    import importlib
+
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name, __package__)
+        except ModuleNotFoundError as exc:
+            if not (__package__ + name).startswith(exc.name or "\0"):
+                raise
+            continue
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "iterate", 0) and args.iterate < 0:
+        parser.error("--iterate takes a non-negative integer")
+    try:
+        return args.run(args)
+    except ScError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (RecursionError, MemoryError) as exc:
+        print(f"error: input too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback: report an internal error in one line
+        print(f"internal error: {type(exc).__name__}: {exc} (please report this model)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,439 @@
+"""Model layer — the MDP ``M = (S, A, P, ρ, G)`` and its policy π (MATH.md §1).
+
+Imports only ``exact`` and ``errors``.  A ``Model`` is validated once, on
+construction from a ``sc-symbolic/mdp-1`` dict (FORMAT.md); afterwards every
+probability is an element of the model's domain K (QQ or QQ(params)) and
+every reward a Rational.  Nothing is repaired: a broken rule raises
+``ModelError`` naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ModelError
+from .exact import (
+    domain_for,
+    loads_json,
+    parse_expression,
+    parse_number,
+    rational,
+    valid_identifier,
+)
+
+FORMAT = "sc-symbolic/mdp-1"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_STATES = 200_000
+MAX_ACTIONS = 1_000
+MAX_OUTCOMES = 1_000
+MAX_TOTAL_OUTCOMES = 2_000_000
+MAX_NAME_CHARS = 200
+MAX_HORIZON = 10_000
+TOP_LEVEL_KEYS = {"format", "name", "parameters", "initial", "states", "success", "horizon", "policy",
+                  "description", "comment", "$schema"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of ``(s, a)``: next state ``to`` with probability ``p`` and reward ``r``."""
+
+    to: str
+    p: object
+    r: object
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A validated MDP with its policy.
+
+    ``states[s][a]`` is the tuple of outcomes of action ``a`` in state ``s``;
+    terminal states map to ``{}``.  ``policy[s][a]`` is defined for every
+    non-terminal ``s`` and every ``a ∈ A(s)`` (zeros included).  Success is
+    either ``success_states`` (a set of terminal states) or ``threshold`` τ
+    (success = return ≥ τ).
+    """
+
+    name: str
+    domain: object
+    parameters: dict
+    initial: dict
+    states: dict
+    success_states: frozenset | None
+    threshold: object
+    horizon: int | None
+    policy: dict
+    source: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def nonterminal(self) -> list[str]:
+        """Non-terminal states in model order."""
+        return [s for s, acts in self.states.items() if acts]
+
+    def is_terminal(self, state: str) -> bool:
+        return not self.states[state]
+
+    @property
+    def has_rewards(self) -> bool:
+        """True when some outcome carries a non-zero reward (report gains E[G])."""
+        return any(o.r != 0 for acts in self.states.values() for outs in acts.values() for o in outs)
+
+    def with_policy(self, policy) -> "Model":
+        """The same MDP under another policy (a dict state → action → probability in K)."""
+        return Model(self.name, self.domain, self.parameters, self.initial, self.states,
+                     self.success_states, self.threshold, self.horizon, policy, self.source)
+
+    def to_dict(self) -> dict:
+        """The ``sc-symbolic/mdp-1`` dict of this model (exact strings), policy included."""
+        text = self.domain.to_str
+        out = {"format": FORMAT, "name": self.name}
+        if self.parameters:
+            out["parameters"] = {k: [str(lo), str(hi)] for k, (lo, hi) in self.parameters.items()}
+        out["initial"] = {s: text(p) for s, p in self.initial.items()}
+        states = {}
+        for s, acts in self.states.items():
+            states[s] = {a: [{"to": o.to, "p": text(o.p), "r": str(o.r)} if o.r != 0
+                             else {"to": o.to, "p": text(o.p)} for o in outs]
+                         for a, outs in acts.items()}
+        out["states"] = states
+        if self.threshold is not None:
+            out["success"] = {"return_at_least": str(self.threshold)}
+        else:
+            out["success"] = {"states": sorted(self.success_states, key=list(self.states).index)}
+        out["horizon"] = self.horizon
+        out["policy"] = {s: {a: text(p) for a, p in dist.items()} for s, dist in self.policy.items()}
+        return out
+
+
+# ------------------------------------------------------------------ loading
+
+
+def load_model(source, policy=None, name: str | None = None) -> Model:
+    """Load and validate a model from a path, JSON text or dict.
+
+    ``policy`` optionally overrides the model's policy: a path, JSON text, a
+    dict (bare policy or ``{"policy": ...}``) or ``"uniform"``.
+    """
+    data, default_name = _read(source, "model")
+    if policy is not None:
+        override, _ = _read(policy, "policy file") if not (isinstance(policy, str) and policy == "uniform") \
+            else ("uniform", None)
+        if isinstance(override, dict) and set(override) == {"policy"}:
+            override = override["policy"]
+        if not isinstance(data, dict):
+            raise ModelError("model", "the model file must hold a JSON object", "mdp-1 files are objects")
+        data = dict(data)
+        data["policy"] = override
+    return from_dict(data, name=name or default_name)
+
+
+def _read(source, what: str):
+    if isinstance(source, dict):
+        return source, None
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith(("{", "[", '"'))):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ModelError(str(path), f"cannot read {what}: {exc.strerror}", "give an existing file") from None
+        if size > MAX_FILE_BYTES:
+            raise ModelError(str(path), f"{what} is {size} bytes", f"files are limited to {MAX_FILE_BYTES} bytes")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelError(str(path), f"cannot read {what}: {exc}", "files are UTF-8 JSON") from None
+        return loads_json(text, str(path)), path.stem
+    if isinstance(source, str):
+        if len(source) > MAX_FILE_BYTES:
+            raise ModelError(what, "text too long", f"at most {MAX_FILE_BYTES} bytes")
+        return loads_json(source, what), None
+    raise ModelError(what, f"cannot load a {type(source).__name__}", "give a path, JSON text or a dict")
+
+
+def _check_name(name, where: str, kind: str) -> str:
+    if not isinstance(name, str):
+        raise ModelError(where, f"{kind} name {name!r} is not a string", f"{kind} names are strings")
+    if not name:
+        raise ModelError(where, f"empty {kind} name", f"{kind} names are non-empty")
+    if len(name) > MAX_NAME_CHARS:
+        raise ModelError(where, f"{kind} name with {len(name)} characters", f"at most {MAX_NAME_CHARS}")
+    if any(ord(c) < 32 for c in name):
+        raise ModelError(where, f"{kind} name {name!r} contains a control character",
+                         f"{kind} names are printable")
+    return name
+
+
+def _probability(value, domain, where: str, box):
+    p = parse_expression(value, domain, where)
+    _check_unit_interval(p, domain, where, box)
+    return p
+
+
+def _check_unit_interval(p, domain, where, box):
+    if not domain.parametric:
+        if p < 0 or p > 1:
+            raise ModelError(where, f"probability {domain.to_str(p)} is outside [0, 1]",
+                             "probabilities lie in [0, 1]")
+        return
+    for point in box:
+        value = _at(domain, p, point, where)
+        if value < 0 or value > 1:
+            shown = ", ".join(f"{k}={v}" for k, v in point.items())
+            raise ModelError(where, f"probability {domain.to_str(p)} is {value} at {shown}",
+                             "probabilities lie in [0, 1] on the whole parameter box")
+
+
+def _at(domain, p, point, where):
+    try:
+        return domain.substitute(p, point)
+    except (ZeroDivisionError, ValueError, TypeError, AttributeError):
+        shown = ", ".join(f"{k}={v}" for k, v in point.items())
+        raise ModelError(where, f"{domain.to_str(p)} is undefined at {shown}",
+                         "expressions are defined on the whole parameter box") from None
+
+
+def sample_points(parameters: dict) -> list[dict]:
+    """Exact sample points of the open box: its centre and points 1/8 inside each corner."""
+    import itertools
+
+    names = list(parameters)
+    centre = {k: (lo + hi) / 2 for k, (lo, hi) in parameters.items()}
+    points = [centre]
+    if len(names) <= 4:
+        for corner in itertools.product((0, 1), repeat=len(names)):
+            point = {}
+            for k, c in zip(names, corner):
+                lo, hi = parameters[k]
+                point[k] = lo + (hi - lo) * (rational(1, 8) if c == 0 else rational(7, 8))
+            points.append(point)
+    return points
+
+
+def _sums_to_one(total, domain, where: str, what: str):
+    if not domain.is_zero(total - domain.one):
+        raise ModelError(where, f"{what} sum to {domain.to_str(total)}, not 1",
+                         f"each {what.split()[0]} distribution must sum to exactly 1")
+
+
+def _expect_dict(value, where: str, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise ModelError(where, f"expected {what}, found {type(value).__name__}", f"{where} is {what}")
+    return value
+
+
+def from_dict(data, name: str | None = None) -> Model:
+    """Validate a ``sc-symbolic/mdp-1`` dict and build the Model (FORMAT.md)."""
+    data = _expect_dict(data, "model", "a JSON object")
+    unknown = [k for k in data if k not in TOP_LEVEL_KEYS and not str(k).startswith("x-")]
+    if unknown:
+        raise ModelError(str(unknown[0]), "unknown top-level key",
+                         "allowed: " + ", ".join(sorted(TOP_LEVEL_KEYS)) + " and x-* extensions")
+    if data.get("format") != FORMAT:
+        raise ModelError("format", f"format is {data.get('format')!r}", f"model files declare \"format\": \"{FORMAT}\"")
+    model_name = data.get("name", name or "model")
+    if not isinstance(model_name, str):
+        raise ModelError("name", "name is not a string", "name is a string")
+
+    parameters = _parameters(data.get("parameters", {}))
+    domain = domain_for(list(parameters))
+    box = sample_points(parameters) if parameters else []
+    if parameters:
+        domain.points = box
+
+    if "states" not in data:
+        raise ModelError("states", "missing", "a model lists its states")
+    raw_states = _expect_dict(data["states"], "states", "an object of states")
+    if not raw_states:
+        raise ModelError("states", "no states", "a model has at least one state")
+    if len(raw_states) > MAX_STATES:
+        raise ModelError("states", f"{len(raw_states)} states", f"at most {MAX_STATES} states")
+    for s in raw_states:
+        _check_name(s, f"states.{s}", "state")
+
+    states = {}
+    total_outcomes = 0
+    for s, acts in raw_states.items():
+        acts = _expect_dict(acts, f"states.{s}", "an object of actions ({} for a terminal state)")
+        if len(acts) > MAX_ACTIONS:
+            raise ModelError(f"states.{s}", f"{len(acts)} actions", f"at most {MAX_ACTIONS} actions per state")
+        actions = {}
+        for a, outs in acts.items():
+            where = f"states.{s}.{a}"
+            _check_name(a, where, "action")
+            outcomes = _outcomes(outs, where, raw_states, domain, box)
+            total_outcomes += len(outcomes)
+            if total_outcomes > MAX_TOTAL_OUTCOMES:
+                raise ModelError("states", "too many outcomes", f"at most {MAX_TOTAL_OUTCOMES} in all")
+            _sums_to_one(sum((o.p for o in outcomes), domain.zero), domain, where, "outcome probabilities")
+            actions[a] = outcomes
+        states[s] = actions
+
+    initial = _initial(data.get("initial"), states, domain, box)
+    success_states, threshold = _success(data.get("success"), states)
+    horizon = _horizon(data.get("horizon"))
+    if "policy" not in data:
+        raise ModelError("policy", "missing", "give a policy in the model or with --policy")
+    policy = _policy(data["policy"], states, domain, box)
+    return Model(model_name, domain, parameters, initial, states, success_states, threshold,
+                 horizon, policy, data)
+
+
+def _parameters(raw) -> dict:
+    raw = _expect_dict(raw, "parameters", "an object name → [lo, hi]")
+    parameters = {}
+    for k, bounds in raw.items():
+        where = f"parameters.{k}"
+        if not valid_identifier(k):
+            raise ModelError(where, f"{k!r} is not a valid parameter name",
+                             "parameter names are identifiers [A-Za-z_][A-Za-z0-9_]*")
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise ModelError(where, "bounds are not a pair", "a parameter declares [lo, hi]")
+        lo, hi = (parse_number(b, f"{where}[{i}]") for i, b in enumerate(bounds))
+        if not lo < hi:
+            raise ModelError(where, f"empty interval ({lo}, {hi})", "a parameter ranges over an open interval lo < hi")
+        parameters[k] = (lo, hi)
+    return parameters
+
+
+def _outcomes(outs, where, raw_states, domain, box) -> tuple:
+    if isinstance(outs, dict):
+        items = [({"to": to, "p": p}, f"{where}.{to}") for to, p in outs.items()]
+    elif isinstance(outs, list):
+        items = []
+        for i, o in enumerate(outs):
+            if not isinstance(o, dict):
+                raise ModelError(f"{where}[{i}]", "outcome is not an object", "outcomes are {\"to\", \"p\", \"r\"}")
+            extra = set(o) - {"to", "p", "r"}
+            if extra:
+                raise ModelError(f"{where}[{i}]", f"unknown key {sorted(extra)[0]!r}", "outcomes have keys to, p, r")
+            items.append((o, f"{where}[{i}]"))
+    else:
+        raise ModelError(where, "outcomes are neither a list nor an object",
+                         "an action maps to [{\"to\", \"p\", \"r\"}, …] or {next_state: p}")
+    if not items:
+        raise ModelError(where, "action with no outcomes", "every action has at least one outcome")
+    if len(items) > MAX_OUTCOMES:
+        raise ModelError(where, f"{len(items)} outcomes", f"at most {MAX_OUTCOMES} outcomes per action")
+    outcomes = []
+    for o, here in items:
+        if "to" not in o or "p" not in o:
+            raise ModelError(here, "outcome without \"to\" or \"p\"", "outcomes name their next state and probability")
+        to = o["to"]
+        if not isinstance(to, str) or to not in raw_states:
+            raise ModelError(f"{here}.to", f"unknown state {to!r}", "outcomes lead to declared states")
+        p = _probability(o["p"], domain, f"{here}.p", box)
+        r = parse_expression(o.get("r", 0), domain_for(()), f"{here}.r")
+        outcomes.append(Outcome(to, p, r))
+    return tuple(outcomes)
+
+
+def _initial(raw, states, domain, box) -> dict:
+    if raw is None:
+        raise ModelError("initial", "missing", "a model gives its initial distribution")
+    raw = _expect_dict(raw, "initial", "an object state → probability")
+    if not raw:
+        raise ModelError("initial", "empty initial distribution", "the initial distribution sums to 1")
+    initial = {}
+    for s, p in raw.items():
+        if s not in states:
+            raise ModelError(f"initial.{s}", f"unknown state {s!r}", "initial states are declared states")
+        initial[s] = _probability(p, domain, f"initial.{s}", box)
+    _sums_to_one(sum(initial.values(), domain.zero), domain, "initial", "initial probabilities")
+    return initial
+
+
+def _success(raw, states):
+    raw = _expect_dict(raw, "success", "an object with \"states\" or \"return_at_least\"")
+    if len(raw) != 1 or next(iter(raw)) not in ("states", "return_at_least"):
+        raise ModelError("success", f"keys {sorted(raw)}", "success has exactly one of \"states\", \"return_at_least\"")
+    if "return_at_least" in raw:
+        return None, parse_expression(raw["return_at_least"], domain_for(()), "success.return_at_least")
+    names = raw["states"]
+    if not isinstance(names, list):
+        raise ModelError("success.states", "not a list", "success.states lists terminal states")
+    seen = set()
+    for i, s in enumerate(names):
+        where = f"success.states[{i}]"
+        if not isinstance(s, str) or s not in states:
+            raise ModelError(where, f"unknown state {s!r}", "success states are declared states")
+        if states[s]:
+            raise ModelError(where, f"state {s!r} has actions", "success states are terminal ({})")
+        if s in seen:
+            raise ModelError(where, f"state {s!r} listed twice", "success states are listed once")
+        seen.add(s)
+    return frozenset(seen), None
+
+
+def _horizon(raw):
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ModelError("horizon", f"{raw!r} is not an integer", "horizon is an integer ≥ 0 or null")
+    if raw < 0 or raw > MAX_HORIZON:
+        raise ModelError("horizon", f"horizon {raw}", f"horizon is an integer in [0, {MAX_HORIZON}]")
+    return raw
+
+
+def _policy(raw, states, domain, box) -> dict:
+    nonterminal = [s for s, acts in states.items() if acts]
+    if raw == "uniform":
+        raw = {s: "uniform" for s in nonterminal}
+    raw = _expect_dict(raw, "policy", "\"uniform\" or an object state → distribution")
+    for s in raw:
+        if s not in states:
+            raise ModelError(f"policy.{s}", f"unknown state {s!r}", "the policy covers declared states")
+        if not states[s]:
+            raise ModelError(f"policy.{s}", f"state {s!r} is terminal", "terminal states take no policy entry")
+    policy = {}
+    for s in nonterminal:
+        if s not in raw:
+            raise ModelError(f"policy.{s}", "missing", "the policy gives a distribution for every non-terminal state")
+        actions = states[s]
+        dist = raw[s]
+        if dist == "uniform":
+            share = domain.from_rational(rational(1, len(actions)))
+            policy[s] = {a: share for a in actions}
+            continue
+        dist = _expect_dict(dist, f"policy.{s}", "\"uniform\" or an object action → probability")
+        for a in dist:
+            if a not in actions:
+                raise ModelError(f"policy.{s}.{a}", f"unknown action {a!r}", f"state {s!r} has actions {sorted(actions)}")
+        policy[s] = {a: (_probability(dist[a], domain, f"policy.{s}.{a}", box) if a in dist else domain.zero)
+                     for a in actions}
+        _sums_to_one(sum(policy[s].values(), domain.zero), domain, f"policy.{s}", "policy probabilities")
+    return policy
+
+
+def build_model(states: dict, initial: dict, policy="uniform", *, success_states=None, threshold=None,
+                horizon=None, parameters=None, name: str = "model") -> Model:
+    """Build a Model from Python values (ints, Fractions or number strings).
+
+    >>> m = build_model({"s": {"go": {"win": "1/2", "lose": "1/2"}}, "win": {}, "lose": {}},
+    ...                 {"s": 1}, success_states=["win"])
+    >>> str(m.policy["s"]["go"])
+    '1'
+    """
+    def text(value):
+        return value if isinstance(value, str) else str(value)
+
+    data = {"format": FORMAT, "name": name, "initial": {s: text(p) for s, p in initial.items()}}
+    data["states"] = {}
+    for s, acts in states.items():
+        data["states"][s] = {}
+        for a, outs in acts.items():
+            if isinstance(outs, dict):
+                data["states"][s][a] = {to: text(p) for to, p in outs.items()}
+            else:
+                data["states"][s][a] = [{k: text(v) for k, v in o.items()} for o in outs]
+    if (success_states is None) == (threshold is None):
+        raise ModelError("success", "give exactly one of success_states, threshold", "success has exactly one kind")
+    data["success"] = {"states": list(success_states)} if success_states is not None \
+        else {"return_at_least": text(threshold)}
+    data["horizon"] = horizon
+    if parameters:
+        data["parameters"] = {k: [text(lo), text(hi)] for k, (lo, hi) in parameters.items()}
+    if isinstance(policy, dict):
+        policy = {s: (d if isinstance(d, str) else {a: text(p) for a, p in d.items()}) for s, d in policy.items()}
+    data["policy"] = policy
+    return from_dict(data)

@@ -1,0 +1,127 @@
+"""Report layer — ``sc-symbolic/report-1`` and ``sc-symbolic/certificate-1`` (FORMAT.md).
+
+The only place where domain elements become text: rationals as lowest-terms
+strings (``"3/4"``), parametric values as SymPy expression strings.  Builds
+plain dicts (JSON-ready) and the human-readable table; never prints.
+"""
+
+from __future__ import annotations
+
+REPORT_FORMAT = "sc-symbolic/report-1"
+CERTIFICATE_FORMAT = "sc-symbolic/certificate-1"
+TABLE_STATES = 40
+
+
+def _text(domain, value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return {k: _text(domain, v) for k, v in value.items()}
+    return domain.to_str(value)
+
+
+def _witness(domain, violation) -> dict:
+    return {"state": violation.state, "relation": violation.relation,
+            "lhs": _text(domain, violation.lhs), "rhs": _text(domain, violation.rhs)}
+
+
+def build_report(analysis, checks: dict, kernel=None, iterations=None) -> dict:
+    """The report-1 dict of an analysis and its checks (every number an exact string)."""
+    d = analysis.domain
+    model = analysis.model
+    report = {"format": REPORT_FORMAT, "model": analysis.source.name,
+              "J": d.to_str(analysis.J), "J_plus": d.to_str(analysis.J_plus)}
+    if analysis.source.has_rewards:
+        report["expected_return"] = _text(d, analysis.expected_return)
+        report["expected_return_plus"] = _text(d, analysis.expected_return_plus)
+    states = {}
+    for s in model.nonterminal:
+        states[s] = {"V": d.to_str(analysis.V[s]), "V_plus": d.to_str(analysis.V_plus[s]),
+                     "Q": _text(d, analysis.Q[s]), "pi": _text(d, analysis.policy[s]),
+                     "pi_plus": _text(d, analysis.pi_plus[s]), "R": _text(d, analysis.R[s]),
+                     "chi2": _text(d, analysis.chi2[s]), "I": _text(d, analysis.I[s])}
+    report["states"] = states
+    report["checks"] = {name: check.holds for name, check in checks.items()}
+    verified = all(check.holds for check in checks.values())
+    if kernel is not None:
+        report["kernel"] = {"ok": kernel.ok, "failures": kernel.failures[:20]}
+        verified = verified and kernel.ok
+    report["verified"] = verified
+    report["route"] = analysis.route
+    if analysis.source.threshold is not None:
+        report["threshold"] = d.to_str(d.from_rational(analysis.source.threshold))
+    if analysis.source.horizon is not None:
+        report["horizon"] = analysis.source.horizon
+    if d.parametric:
+        report["parameters"] = {k: [str(lo), str(hi)] for k, (lo, hi) in analysis.source.parameters.items()}
+    if analysis.notes:
+        report["notes"] = list(analysis.notes)
+    witnesses = {name: [_witness(d, v) for v in check.witness] for name, check in checks.items() if not check.holds}
+    if witnesses:
+        report["witnesses"] = witnesses
+    if iterations is not None:
+        report["iterations"] = [d.to_str(J) for J, _ in iterations]
+    return report
+
+
+def build_certificate(analysis, report: dict) -> dict:
+    """A self-contained certificate: the model, the report, visit counts and KKT multipliers."""
+    d = analysis.domain
+    return {
+        "format": CERTIFICATE_FORMAT,
+        "model": analysis.source.to_dict(),
+        "report": report,
+        "visits": {"pi": _text(d, analysis.eta), "pi_plus": _text(d, analysis.eta_plus)},
+        "multipliers": {s: {"mu": d.to_str(m["mu"]), "nu": d.to_str(m["nu"]), "kappa": _text(d, m["kappa"])}
+                        for s, m in analysis.multipliers.items()},
+        "performance_difference": _text(d, analysis.performance_difference),
+    }
+
+
+def _cell(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def render_table(report: dict) -> str:
+    """A readable per-state table of a report-1 dict."""
+    lines = [f"model: {report['model']}"]
+    lines.append(f"J = {report['J']}   J(pi+) = {report['J_plus']}")
+    if "expected_return" in report:
+        lines.append(f"E[G] = {_cell(report['expected_return'])}   E+[G] = {_cell(report['expected_return_plus'])}")
+    if "threshold" in report:
+        lines.append(f"success: return >= {report['threshold']} (states are (s|G=return))")
+    items = list(report["states"].items())
+    for s, row in items[:TABLE_STATES]:
+        lines.append("")
+        if row["R"] is None:
+            lines.append(f"state {s}   V = {row['V']}   V+ = {row['V_plus']}   (V = 0: no successful data, pi+ undefined)")
+        else:
+            same = row["R"] == row["chi2"] == row["I"]
+            shown = f"R = chi2 = I = {row['R']}" if same else f"R = {row['R']}  chi2 = {row['chi2']}  I = {row['I']}"
+            lines.append(f"state {s}   V = {row['V']}   V+ = {row['V_plus']}   {shown}")
+        actions = list(row["Q"])
+        width = max([len(a) for a in actions] + [6])
+        columns = [("Q", row["Q"]), ("pi", row["pi"]), ("pi+", row["pi_plus"] or {})]
+        widths = [max([len(name)] + [len(_cell(values.get(a))) for a in actions]) for name, values in columns]
+        lines.append("  " + "action".ljust(width) + "".join("  " + name.ljust(w) for (name, _), w in zip(columns, widths)))
+        for a in actions:
+            lines.append("  " + a.ljust(width) + "".join("  " + _cell(values.get(a)).ljust(w)
+                                                        for (_, values), w in zip(columns, widths)))
+    if len(items) > TABLE_STATES:
+        lines.append(f"\n… {len(items) - TABLE_STATES} more states (use --json for all)")
+    lines.append("")
+    lines.append("checks: " + "  ".join(f"{name} {'OK' if ok else 'FAILED'}" for name, ok in report["checks"].items()))
+    for name, violations in report.get("witnesses", {}).items():
+        for v in violations:
+            where = f"state {v['state']}: " if v["state"] is not None else ""
+            lines.append(f"  {name}: {where}{v['relation']}: {v['lhs']} vs {v['rhs']}")
+    if "kernel" in report:
+        lines.append("kernel: " + ("re-verified" if report["kernel"]["ok"] else "REFUSED: " + "; ".join(report["kernel"]["failures"][:5])))
+    if "iterations" in report:
+        lines.append("iterations J: " + " <= ".join(report["iterations"]))
+    for note in report.get("notes", []):
+        lines.append(f"note: {note}")
+    lines.append("verified" if report["verified"] else "NOT verified")
+    return "\n".join(lines)
