@@ -120,6 +120,58 @@ def is_acyclic(model, policy) -> bool:
     return True
 
 
+def count_trajectories(model, policy, cap: int) -> int:
+    """Number of distinct trajectories from ρ (acyclic models), counted by dynamic programming up to ``cap + 1``."""
+    domain = model.domain
+    memo: dict = {}
+
+    def paths(state):
+        if state in memo:
+            return memo[state]
+        acts = model.states[state]
+        total = 1 if not acts else 0
+        for a, outs in acts.items():
+            if domain.is_zero(policy[state][a]):
+                continue
+            for o in outs:
+                if not domain.is_zero(o.p):
+                    total = min(total + paths(o.to), cap + 1)
+        memo[state] = total
+        return total
+
+    order = _postorder(model, policy, [s for s, p in model.initial.items() if not domain.is_zero(p)])
+    for state in order:
+        paths(state)
+    return min(sum(memo[s] for s, p in model.initial.items() if not domain.is_zero(p)), cap + 1)
+
+
+def _postorder(model, policy, roots) -> list:
+    """States reachable from ``roots`` under π, children before parents (acyclic graph)."""
+    seen, order = set(), []
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(_children(model, policy, root)))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(_children(model, policy, child))))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def _children(model, policy, state):
+    domain = model.domain
+    return [o.to for a, outs in model.states[state].items() if not domain.is_zero(policy[state][a])
+            for o in outs if not domain.is_zero(o.p)]
+
+
 def trajectory_conditioned_by_enumeration(model, policy, limit: int = MAX_ENUMERATED_PATHS):
     """π⁺ from every trajectory and its exact probability (acyclic models only).
 
@@ -128,16 +180,14 @@ def trajectory_conditioned_by_enumeration(model, policy, limit: int = MAX_ENUMER
     trajectories (the caller falls back to visit counts).
     """
     domain = model.domain
+    if count_trajectories(model, policy, limit) > limit:
+        return None
     counts: dict = {}
-    paths = 0
     stack = [(s, p, ()) for s, p in model.initial.items() if not domain.is_zero(p)]
     while stack:
         state, prob, history = stack.pop()
         acts = model.states[state]
         if not acts:
-            paths += 1
-            if paths > limit:
-                return None
             if state in model.success_states:
                 for key in history:
                     counts[key] = counts.get(key, domain.zero) + prob

@@ -16,6 +16,16 @@ from __future__ import annotations
 import heapq
 
 from .errors import SingularSystemError
+
+try:
+    import flint as _flint
+except ImportError:  # python-flint is the optional `fast` extra
+    _flint = None
+
+#: Components at least this large with coefficients this wide go to FLINT's dense exact solver.
+DENSE_MIN_SIZE = 24
+DENSE_MAX_SIZE = 2_500
+DENSE_MIN_BITS = 96
 from .graph import bottom_components, can_reach, reachable_from, strongly_connected_components
 
 
@@ -51,8 +61,55 @@ def solve_fixed_point(rows: dict, domain) -> dict:
                 raise SingularSystemError(f"state {u!r} is a closed loop: the system is singular", u)
             solution[u] = value / pivot if self_loop else value
             continue
-        _solve_component(component, rows, solution, domain)
+        if _flint is not None and not domain.parametric and _dense_pays(component, rows):
+            _solve_component_dense(component, rows, solution)
+        else:
+            _solve_component(component, rows, solution, domain)
     return solution
+
+
+def _dense_pays(component, rows) -> bool:
+    """Large components with wide coefficients: dense p-adic solving beats sparse elimination."""
+    if not DENSE_MIN_SIZE <= len(component) <= DENSE_MAX_SIZE:
+        return False
+    widest = max((int(c.numerator).bit_length() + int(c.denominator).bit_length()
+                  for u in component for c in rows[u][0].values()), default=0)
+    return widest >= DENSE_MIN_BITS
+
+
+def _solve_component_dense(component, rows, solution) -> None:
+    """(I − C) x = b on one component with python-flint's exact ``fmpq_mat.solve``."""
+    from .exact import rational
+
+    def to_flint(q):
+        return _flint.fmpq(int(q.numerator), int(q.denominator))
+
+    index = {u: i for i, u in enumerate(component)}
+    size = len(component)
+    matrix = _flint.fmpq_mat(size, size)
+    rhs = _flint.fmpq_mat(size, 1)
+    for u in component:
+        i = index[u]
+        coeffs, b = rows[u]
+        diagonal = _flint.fmpq(1)
+        for v, c in coeffs.items():
+            j = index.get(v)
+            if j is None:
+                b = b + c * solution[v]
+            elif j == i:
+                diagonal -= to_flint(c)
+            else:
+                matrix[i, j] = -to_flint(c)
+        matrix[i, i] = diagonal
+        rhs[i, 0] = to_flint(b)
+    try:
+        x = matrix.solve(rhs)
+    except ZeroDivisionError:
+        raise SingularSystemError(f"the component of state {component[0]!r} is closed: the system is singular",
+                                  component[0]) from None
+    for u, i in index.items():
+        value = x[i, 0]
+        solution[u] = rational(int(value.p), int(value.q))
 
 
 def _solve_component(component, rows, solution, domain) -> None:
