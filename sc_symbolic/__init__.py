@@ -1,1 +1,59 @@
-"""sc_symbolic: exact proof checker for success conditioning (public API re-exports)."""
+"""sc_symbolic — an exact proof checker for success conditioning (Russo 2026, arXiv:2601.18175).
+
+Public API (re-exports only; nothing here imports SymPy):
+
+    model = load_model("examples/gridworld.json")      # validated, exact
+    analysis = analyse(model)                           # V, Q, π⁺, R, χ², I, V⁺, η, E[G]
+    checks = run_checks(analysis)                       # {claim: Check(name, holds, witness)}
+    report = build_report(analysis, checks)             # sc-symbolic/report-1 dict
+"""
+
+from .analysis import Analysis, analyse, iterate
+from .checks import CHECKS, Check, Violation, run_checks
+from .conditioning import (
+    action_influence,
+    bayes_conditioned,
+    chi2_divergence,
+    conditioned_policy,
+    executed_policy,
+    relative_improvement,
+)
+from .errors import (
+    ExpressionError,
+    ModelError,
+    ScError,
+    SingularSystemError,
+    UndefinedQuantityError,
+    UnsupportedModelError,
+)
+from .evaluate import action_values, expected_return, success_probability, visit_counts
+from .exact import Rational, domain_for, parse_expression, parse_number, rational
+from .kernel import verify_certificate, verify_files
+from .model import Model, Outcome, build_model, from_dict, load_model
+from .report import build_certificate, build_report, kernel_checked_report, render_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Analysis", "CHECKS", "Check", "ExpressionError", "Model", "ModelError", "Outcome", "Rational", "ScError",
+    "SingularSystemError", "UndefinedQuantityError", "UnsupportedModelError", "Violation", "action_influence",
+    "action_values", "analyse", "bayes_conditioned", "build_certificate", "build_model", "build_report",
+    "chi2_divergence", "conditioned_policy", "domain_for", "executed_policy", "expected_return", "from_dict",
+    "iterate", "load_model", "parse_expression", "parse_number", "rational", "relative_improvement",
+    "render_table", "run_checks", "success_probability", "verify_certificate", "verify_files", "visit_counts",
+]
+
+
+def check(model, policy=None):
+    """Load (if needed), analyse and check a model: ``(report dict, {name: Check})``.
+
+    The report has passed through the trusted kernel when the model is numeric.
+    """
+    if not isinstance(model, Model):
+        model = load_model(model, policy)
+    analysis = analyse(model)
+    checks = run_checks(analysis)
+    return kernel_checked_report(analysis, checks), checks
+
+
+__all__.append("check")

@@ -66,6 +66,20 @@ def build_report(analysis, checks: dict, kernel=None, iterations=None) -> dict:
     return report
 
 
+def kernel_checked_report(analysis, checks: dict, iterations=None) -> dict:
+    """The report after the trusted kernel re-verified its certificate (numeric models).
+
+    Parametric models are outside the kernel; their report carries no ``kernel`` entry.
+    """
+    if analysis.domain.parametric:
+        return build_report(analysis, checks, iterations=iterations)
+    from .kernel import verify_certificate
+
+    draft = build_report(analysis, checks, iterations=iterations)
+    kernel = verify_certificate(analysis.source.to_dict(), build_certificate(analysis, draft))
+    return build_report(analysis, checks, kernel=kernel, iterations=iterations)
+
+
 def build_certificate(analysis, report: dict) -> dict:
     """A self-contained certificate: the model, the report, visit counts and KKT multipliers."""
     d = analysis.domain
