@@ -11,14 +11,24 @@
   fraction field, imported lazily) — one domain per analysis.
 * ``loads_json``: JSON with decimals read as exact rationals, duplicate keys,
   NaN/Infinity and absurd nesting refused.
+* ``describe_value``: a short, one-line, always-printable description of any
+  input value for error messages (never hits the 4300-digit ``str(int)`` limit).
+
+Hostile input: every limit below is enforced before the expensive step it
+guards and raises ``ModelError`` (documented in docs/limits.md).  Digits are
+ASCII ``0-9`` only; nothing here calls ``eval``, ``sympify`` or ``float``.
 """
 
 from __future__ import annotations
 
 import json
+import numbers
 import os
 import re
+import sys
+from contextlib import contextmanager
 from fractions import Fraction
+from itertools import accumulate
 
 from .errors import ExpressionError, ModelError
 
@@ -52,8 +62,9 @@ except ImportError:  # pragma: no cover - exercised by the fallback CI job
         return _int_from_str(text[:half]) * 10 ** (len(text) - half) + _int_from_str(text[half:])
 
 
-#: Limits on hostile input (documented in docs/format.md).
-MAX_NUMBER_CHARS = 10_000
+#: Limits on hostile input (documented in docs/limits.md).
+MAX_NUMBER_CHARS = 10_000  # digits in one numerator, denominator or mantissa
+MAX_NUMBER_TEXT = 2 * MAX_NUMBER_CHARS + 100  # a whole number literal, e.g. "p/q" in lowest terms
 MAX_EXPONENT_DIGITS = 5
 MAX_DECIMAL_EXPONENT = 10_000
 MAX_EXPRESSION_CHARS = 1_000
@@ -61,16 +72,67 @@ MAX_EXPRESSION_DEPTH = 50
 MAX_POWER = 32
 MAX_RESULT_BITS = 200_000
 MAX_PARAMETRIC_DEGREE = 256
+MAX_PARAMETRIC_TERMS = 2_000
 MAX_JSON_DEPTH = 64
+MAX_JSON_CONTAINERS = 4_000_000
 
+# ASCII digits only: ``\d`` would also match '١' or '１', which int() accepts but mpz refuses.
 _NUMBER = re.compile(
-    r"[+-]?(?:(?P<int>\d+)/(?P<den>\d+)|(?P<mant>\d+(?:\.\d*)?|\.\d+)(?:[eE](?P<exp>[+-]?\d+))?)"
+    r"[+-]?(?:(?P<int>[0-9]+)/(?P<den>[0-9]+)|(?P<mant>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE](?P<exp>[+-]?[0-9]+))?)"
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
+def _is_integer(value) -> bool:
+    """An exact integer (int, mpz, any ``numbers.Integral``), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def describe_value(value, limit: int = 60) -> str:
+    """A short one-line description of an input value, for error messages.
+
+    Safe on anything a JSON file or a caller can hand us: integers beyond the
+    4300-digit ``str(int)`` limit, megabyte strings, control characters, lone
+    surrogates, objects whose ``__repr__`` raises.
+
+    >>> describe_value(10**5000)
+    'an integer with 5001 digits'
+    >>> describe_value("x" * 100, 10)
+    "'xxxxxxxxxx…' (100 characters)"
+    """
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if _is_integer(value):
+        value = int(value)
+        bits = value.bit_length()
+        if bits > 160:
+            digits = len(int_to_str(abs(value))) if bits < 100_000 else None
+            return f"an integer with {digits} digits" if digits else f"an integer of {bits} bits"
+        return str(value)
+    if isinstance(value, str):
+        shown = ascii(value[:limit]) if any(0xD800 <= ord(c) <= 0xDFFF for c in value[:limit]) \
+            else repr(value[:limit])
+        if len(value) > limit:
+            return f"{shown[:-1]}…{shown[-1]} ({len(value)} characters)"
+        return shown
+    if isinstance(value, (list, tuple, dict)):
+        return f"a {'JSON object' if isinstance(value, dict) else 'JSON array'} of {len(value)} items"
+    if isinstance(value, float):
+        return f"the binary float {value!r}"
+    if isinstance(value, numbers.Rational):
+        try:
+            return rational_to_str(rational(int(value.numerator), int(value.denominator)))[:limit]
+        except Exception:  # a hostile Rational: describe it by its type only
+            pass
+    return f"a {type(value).__name__}"
+
+
 def to_rational(value) -> "Rational":
     """Convert an int or a Fraction/mpq-like exact value (never a float) to Rational.
+
+    Only integers and values whose ``numerator``/``denominator`` are exact
+    integers are accepted (Fraction subclasses included, even when their
+    ``__float__`` raises); the denominator must be non-zero.
 
     >>> str(to_rational(Fraction(3, 6)))
     '1/2'
@@ -79,13 +141,17 @@ def to_rational(value) -> "Rational":
         raise TypeError("booleans are not numbers")
     if isinstance(value, Rational) and type(value) is Rational:
         return value
-    if isinstance(value, int):
+    if _is_integer(value):
         return rational(int(value))
+    if isinstance(value, (float, complex, str, bytes)):
+        raise TypeError(f"{describe_value(value)} is not an exact rational (floats are never accepted)")
     numerator = getattr(value, "numerator", None)
     denominator = getattr(value, "denominator", None)
-    if isinstance(numerator, int) or (_mpz is not None and type(numerator) is type(_mpz(0))):
+    if _is_integer(numerator) and _is_integer(denominator):
+        if denominator == 0:
+            raise TypeError(f"{describe_value(value)} has denominator 0")
         return rational(int(numerator), int(denominator))
-    raise TypeError(f"{value!r} is not an exact rational (floats are never accepted)")
+    raise TypeError(f"{describe_value(value)} is not an exact rational (floats are never accepted)")
 
 
 def _decimal_to_rational(mantissa: str, exponent: str | None, sign: int, where: str):
@@ -121,17 +187,23 @@ def parse_number(value, where: str = ""):
         raise ModelError(where, f"binary float {value!r} refused", "exact numbers only")
     if not isinstance(value, str):
         try:
-            return to_rational(value)
+            q = to_rational(value)
         except TypeError as exc:
             raise ModelError(where, str(exc), "exact numbers only") from None
+        _check_bits(q, where)
+        return q
+    if len(value) > MAX_NUMBER_TEXT:  # cheap bound before strip() copies the text
+        raise ModelError(where, f"number with {len(value)} characters",
+                         f"at most {MAX_NUMBER_CHARS} digits in a numerator, denominator or mantissa")
     text = value.strip()
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ModelError(where, f"number with {len(text)} characters",
-                         f"at most {MAX_NUMBER_CHARS} characters per number")
     match = _NUMBER.fullmatch(text)
     if match is None:
-        raise ModelError(where, f"{value!r} is not a number",
-                         "numbers are integers, decimals or fractions such as \"3/8\"")
+        raise ModelError(where, f"{describe_value(value)} is not a number",
+                         "numbers are integers, decimals or fractions such as \"3/8\" (ASCII digits)")
+    longest = max(len((match.group(name) or "").replace(".", "")) for name in ("int", "den", "mant"))
+    if longest > MAX_NUMBER_CHARS:
+        raise ModelError(where, f"number with {longest} digits",
+                         f"at most {MAX_NUMBER_CHARS} digits in a numerator, denominator or mantissa")
     sign = -1 if text.startswith("-") else 1
     if match.group("den") is not None:
         denominator = _int_from_str(match.group("den"))
@@ -141,9 +213,15 @@ def parse_number(value, where: str = ""):
     return _decimal_to_rational(match.group("mant"), match.group("exp"), sign, where)
 
 
+def _check_bits(q, where: str, error=ModelError) -> None:
+    """Refuse a number whose numerator and denominator exceed MAX_RESULT_BITS together."""
+    if int(q.numerator).bit_length() + int(q.denominator).bit_length() > MAX_RESULT_BITS:
+        raise error(where, "number is too large", f"at most {MAX_RESULT_BITS} bits per number")
+
+
 def is_plain_number(text: str) -> bool:
     """True when ``text`` is a number literal (no operators beyond a fraction bar)."""
-    return _NUMBER.fullmatch(text.strip()) is not None
+    return len(text) <= MAX_NUMBER_TEXT and _NUMBER.fullmatch(text.strip()) is not None
 
 
 def int_to_str(value: int) -> str:
@@ -170,6 +248,8 @@ def rational_to_str(value) -> str:
     >>> rational_to_str(rational(6, -4))
     '-3/2'
     """
+    if _mpz is not None and type(value) is Rational:
+        return str(value)  # gmpy2 prints lowest terms, without CPython's quadratic int → str
     numerator, denominator = int(value.numerator), int(value.denominator)
     if denominator == 1:
         return int_to_str(numerator)
@@ -242,11 +322,20 @@ class ParametricDomain:
         return self._gens[name]
 
     def check_size(self, x, where: str):
+        """Bound degree, number of terms and coefficient size of an intermediate result."""
         numer, denom = x.numer, x.denom
+        terms = len(numer) + len(denom)
+        if terms > MAX_PARAMETRIC_TERMS:
+            raise ExpressionError(where, f"expression with {terms} terms is too large",
+                                  f"at most {MAX_PARAMETRIC_TERMS} terms in numerator and denominator")
         degree = max(sum(m) for m in list(numer.monoms()) + list(denom.monoms()))
         if degree > MAX_PARAMETRIC_DEGREE:
             raise ExpressionError(where, f"expression of degree {degree} is too large",
                                   f"at most degree {MAX_PARAMETRIC_DEGREE}")
+        bits = max(int(c).bit_length() for c in list(numer.coeffs()) + list(denom.coeffs()))
+        if bits > MAX_RESULT_BITS // 2:
+            raise ExpressionError(where, "intermediate coefficient is too large",
+                                  f"at most {MAX_RESULT_BITS // 2} bits per coefficient")
 
     def is_zero(self, x) -> bool:
         return not x
@@ -255,7 +344,12 @@ class ParametricDomain:
         return self.K.to_sympy(x)
 
     def to_str(self, x) -> str:
-        return str(self.K.to_sympy(x))
+        """SymPy's text of ``x``; integers beyond Python's 4300-digit str limit are printed in full."""
+        try:
+            return str(self.K.to_sympy(x))
+        except ValueError:
+            with _unlimited_int_digits():
+                return str(self.K.to_sympy(x))
 
     def substitute(self, x, values):
         """Evaluate at exact rational parameter values (a dict name → Rational)."""
@@ -267,17 +361,36 @@ class ParametricDomain:
         return rational(int(result.p), int(result.q))
 
     def nonnegative(self, x) -> bool:
-        """x ≥ 0 at every exact sample point of the parameter box (``self.points``).
+        """x ≥ 0 on the open parameter box, decided by ``signs`` (MATH.md §7).
 
-        A sampled check, not a proof over the whole box: the report says so.
+        Proved by exact root isolation (one parameter) or Bernstein bounds,
+        else checked at exact sample points; ``signs.sampled_inequalities(self)``
+        lists the inequalities that were only sampled.
         """
-        return all(self.substitute(x, point) >= 0 for point in self.points)
+        from .signs import nonnegative_in_domain
+
+        return nonnegative_in_domain(self, x).holds
 
     def __repr__(self):
         return f"QQ({', '.join(self.symbols)})"
 
 
 _NUMERIC = NumericDomain()
+
+
+@contextmanager
+def _unlimited_int_digits():
+    """Lift Python 3.11's 4300-digit ``str(int)`` limit while SymPy prints a huge coefficient."""
+    getter = getattr(sys, "get_int_max_str_digits", None)
+    if getter is None:  # pragma: no cover - Python without the limit
+        yield
+        return
+    previous = getter()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)
 
 
 def domain_for(parameters=()):
@@ -294,7 +407,7 @@ def valid_identifier(name: str) -> bool:
 # ------------------------------------------------------- restricted parser
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"\s*(?:(?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op>\*\*|[-+*/()]))"
 )
 
@@ -319,7 +432,8 @@ class _Parser:
         while pos < end:
             match = _TOKEN.match(text, pos)
             if match is None or match.end() == pos:
-                self.fail(f"unexpected character {text[pos:].lstrip()[:1]!r} in {text!r}")
+                self.fail(f"unexpected character {describe_value(text[pos:].lstrip()[:1])} "
+                          f"in {describe_value(text)}")
             kind = match.lastgroup
             tokens.append((kind, match.group(kind)))
             pos = match.end()
@@ -385,7 +499,7 @@ class _Parser:
         if self.peek() == ("op", "**"):
             self.take()
             kind, text = self.take()
-            if kind != "num" or not text.isdigit():
+            if kind != "num" or not (text.isascii() and text.isdigit()):
                 self.fail("the exponent of ** must be a non-negative integer literal")
             exponent = int(text[:6])
             if len(text) > 3 or exponent > MAX_POWER:
@@ -399,7 +513,7 @@ class _Parser:
     def atom(self):
         kind, text = self.take()
         if kind == "num":
-            return self.checked(self.domain.from_rational(parse_number(text, self.where)))
+            return self.checked(self.domain.from_rational(_number_in_expression(text, self.where)))
         if kind == "name":
             if text in self.domain.symbols:
                 return self.domain.symbol(text)
@@ -418,6 +532,16 @@ class _Parser:
         self.fail(f"unexpected {text!r} in {self.text!r}")
 
 
+def _number_in_expression(text: str, where: str):
+    """parse_number, with its refusals raised as ExpressionError (the parser's one error type)."""
+    try:
+        return parse_number(text, where)
+    except ExpressionError:
+        raise
+    except ModelError as exc:
+        raise ExpressionError(exc.where, exc.what, exc.rule) from None
+
+
 def parse_expression(text, domain=_NUMERIC, where: str = ""):
     """Parse ``text`` with the restricted grammar and evaluate it in ``domain``.
 
@@ -425,18 +549,29 @@ def parse_expression(text, domain=_NUMERIC, where: str = ""):
     '3/4'
 
     Anything outside the grammar (calls, attributes, names not declared,
-    ``**`` with a non-literal or large exponent) raises ExpressionError.
+    ``**`` with a non-literal or large exponent) raises ExpressionError.  An
+    exact number (int, Fraction, mpq: what ``loads_json`` makes of ``0.25``)
+    is taken as it is; a plain number literal such as ``"3/8"`` may be up to
+    MAX_NUMBER_CHARS digits in its numerator and denominator, anything else
+    at most MAX_EXPRESSION_CHARS characters long.
     """
-    if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
-        return domain.from_rational(parse_number(text, where))
+    if isinstance(text, (bool, float, list, tuple, dict, bytes, complex)) or text is None:
+        raise ExpressionError(where, f"{describe_value(text)} is not a number or expression",
+                              "expected a string or a JSON number")
     if not isinstance(text, str):
-        raise ExpressionError(where, f"{json.dumps(text) if not isinstance(text, float) else text!r} "
-                              "is not a number or expression", "expected a string or a JSON number")
+        try:
+            q = to_rational(text)
+        except TypeError as exc:
+            raise ExpressionError(where, str(exc), "expected a string or a JSON number") from None
+        _check_bits(q, where, ExpressionError)
+        return domain.from_rational(q)
+    if is_plain_number(text):
+        q = _number_in_expression(text, where)
+        _check_bits(q, where, ExpressionError)
+        return domain.from_rational(q)
     if len(text) > MAX_EXPRESSION_CHARS:
         raise ExpressionError(where, f"expression with {len(text)} characters",
                               f"at most {MAX_EXPRESSION_CHARS} characters")
-    if is_plain_number(text) and "/" not in text:
-        return domain.from_rational(parse_number(text, where))
     return _Parser(text, domain, where).parse()
 
 
@@ -451,36 +586,46 @@ def _refuse_duplicates(pairs):
     result = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicate key {key!r}")
+            raise ValueError(f"duplicate key {describe_value(key)}")
         result[key] = value
     return result
 
 
-def _json_depth_ok(text: str) -> bool:
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _json_shape_error(text: str, where: str):
+    """The ModelError for a text nested deeper than MAX_JSON_DEPTH or holding more than
+    MAX_JSON_CONTAINERS arrays and objects, else None: a linear scan before ``json.loads``
+    recurses or allocates.  Brackets inside strings do not count.
+    """
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return None  # fast path: too few brackets to be deep
+    outside_strings = _JSON_STRING.sub("", text)
+    containers = outside_strings.count("[") + outside_strings.count("{")
+    if containers > MAX_JSON_CONTAINERS:
+        return ModelError(where, f"JSON with {containers} arrays and objects",
+                          f"at most {MAX_JSON_CONTAINERS} arrays and objects per file")
+    if not _depth_ok(outside_strings):
+        return ModelError(where, "JSON nested too deeply", f"at most {MAX_JSON_DEPTH} levels")
+    return None
+
+
+def _depth_ok(outside_strings: str) -> bool:
+    """Bracket depth ≤ MAX_JSON_DEPTH, in chunks (bounded memory, early exit)."""
     depth = 0
-    deepest = 0
-    in_string = False
-    escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest <= MAX_JSON_DEPTH
+    chunk = 1 << 16
+    for start in range(0, len(outside_strings), chunk):
+        brackets = _JSON_BRACKET.findall(outside_strings, start, start + chunk)
+        depths = list(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=depth))
+        if max(depths) > MAX_JSON_DEPTH:
+            return False
+        depth = depths[-1]
+    return True
 
 
-def _exact_decimal(text: str):
-    return parse_number(text, "JSON number")
 
 
 def loads_json(text: str, where: str = "file"):
@@ -492,10 +637,19 @@ def loads_json(text: str, where: str = "file"):
     >>> str(loads_json('{"p": 0.1}')["p"])
     '1/10'
     """
-    if not _json_depth_ok(text):
-        raise ModelError(where, "JSON nested too deeply", f"at most {MAX_JSON_DEPTH} levels")
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ModelError(where, f"not UTF-8: {exc.reason} at byte {exc.start}", "files are UTF-8 JSON") from None
+    if not isinstance(text, str):
+        raise ModelError(where, f"cannot parse {describe_value(text)} as JSON", "give JSON text")
+    shape_error = _json_shape_error(text, where)
+    if shape_error is not None:
+        raise shape_error
     try:
-        return json.loads(text, parse_float=_exact_decimal, parse_int=_int_or_refuse,
+        return json.loads(text, parse_float=lambda number: parse_number(number, f"{where}: JSON number"),
+                          parse_int=lambda number: _int_or_refuse(number, f"{where}: JSON number"),
                           parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicates)
     except ModelError:
         raise
@@ -505,8 +659,8 @@ def loads_json(text: str, where: str = "file"):
         raise ModelError(where, f"not valid JSON: {exc}", "files are strict JSON") from None
 
 
-def _int_or_refuse(text: str) -> int:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ModelError("JSON number", f"integer with {len(text)} digits",
-                         f"at most {MAX_NUMBER_CHARS} characters per number")
+def _int_or_refuse(text: str, where: str = "JSON number") -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_CHARS:
+        raise ModelError(where, f"integer with {len(text.lstrip('-'))} digits",
+                         f"at most {MAX_NUMBER_CHARS} digits in a numerator, denominator or mantissa")
     return _int_from_str(text)

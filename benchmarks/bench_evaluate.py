@@ -1,0 +1,141 @@
+"""Exact evaluation on the PRISM exports: sc-symbolic vs a plain Fraction elimination vs Storm.
+
+    python benchmarks/bench_evaluate.py [--models consensus_coin2_K2,...] [--skip-full]
+
+Columns (process time, seconds, one run on this machine; ratios are what to compare):
+  eval      V alone (sc_symbolic.evaluate.success_probability)
+  check     the full `check`: analyse + every claim + the trusted kernel
+  fraction  a plain fractions.Fraction sparse Gaussian elimination of V (no SCCs)
+  storm     Storm's exact engine in process: read the induced chain from DRN, build it
+            exactly, check P=? [F "success"] (only when stormpy is installed)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXPORTS = REPO.parent / "shared" / "data" / "prism" / "exports"
+DEFAULT = ["consensus_coin2_K2", "consensus_coin2_K4", "consensus_coin2_K8", "consensus_coin2_K16",
+           "csma2_2", "csma2_4"]
+
+
+def timed(function, *args):
+    start = time.process_time()
+    result = function(*args)
+    return result, time.process_time() - start
+
+
+def fraction_elimination(model):
+    """The textbook baseline: Fraction Gaussian elimination over the states that can reach G."""
+    from sc_symbolic.evaluate import policy_transitions, zero_set
+
+    transitions = policy_transitions(model, model.policy)
+    zeros = zero_set(model, transitions)
+    unknowns = [s for s in model.nonterminal if s not in zeros]
+    rows = {}
+    for s in unknowns:
+        row, b = {s: Fraction(1)}, Fraction(0)
+        for t, p in transitions[s].items():
+            p = Fraction(int(p.numerator), int(p.denominator))
+            if t in model.success_states:
+                b += p
+            elif t not in zeros:
+                row[t] = row.get(t, Fraction(0)) - p
+        rows[s] = (row, b)
+    for k in unknowns:
+        row_k, b_k = rows[k]
+        pivot = row_k[k]
+        for i in unknowns:
+            if i == k or k not in rows[i][0]:
+                continue
+            row_i, b_i = rows[i]
+            factor = row_i.pop(k) / pivot
+            for v, c in row_k.items():
+                if v != k:
+                    row_i[v] = row_i.get(v, Fraction(0)) - factor * c
+            rows[i] = (row_i, b_i - factor * b_k)
+    return {s: rows[s][1] / rows[s][0][s] for s in unknowns}
+
+
+def write_drn(model, path):
+    """The induced chain of the model's policy in Storm's explicit DRN format (exact rationals)."""
+    from sc_symbolic.evaluate import policy_transitions
+
+    transitions = policy_transitions(model, model.policy)
+    index = {s: i for i, s in enumerate(model.states)}
+    initial = [s for s in model.initial]
+    lines = ["@type: DTMC", "@parameters", "", "@reward_models", "", "@nr_states", str(len(index)),
+             "@nr_choices", str(len(index)), "@model"]
+    for s, i in index.items():
+        labels = (["init"] if s in initial else []) + (["success"] if s in model.success_states else [])
+        lines.append(f"state {i} " + " ".join(labels))
+        lines.append("\taction 0")
+        row = transitions.get(s) or {s: 1}
+        for t, p in row.items():
+            lines.append(f"\t\t{index[t]} : {p}")
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def storm_exact(drn_path):
+    import stormpy
+
+    model = stormpy.build_model_from_drn[stormpy.Rational](str(drn_path))
+    prop = stormpy.parse_properties('P=? [F "success"]')[0]
+    return stormpy.model_checking(model, prop, environment=stormpy.environments.exact(), only_initial_states=False)
+
+
+def full_check_seconds(path):
+    """Process time of `check` (analyse, claims, kernel) measured inside a fresh interpreter."""
+    code = ("import time,sys; t=time.process_time(); from sc_symbolic import load_model, check; "
+            "r,_=check(load_model(sys.argv[1])); print(time.process_time()-t, r['verified'])")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    seconds, verified = out.stdout.split()
+    return float(seconds), verified == "True"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=",".join(DEFAULT))
+    parser.add_argument("--skip-full", action="store_true", help="skip the full check column")
+    args = parser.parse_args()
+    from sc_symbolic.evaluate import policy_transitions, success_probability
+    from sc_symbolic.model import load_model
+
+    try:
+        import stormpy  # noqa: F401
+        have_storm = True
+    except ImportError:
+        have_storm = False
+    header = f"{'model':<22}{'states':>7}{'eval':>9}{'check':>9}{'fraction':>10}{'storm':>9}{'check/storm':>12}{'check/eval':>11}"
+    print(header)
+    print("-" * len(header))
+    for name in args.models.split(","):
+        path = EXPORTS / f"{name}.json"
+        if not path.exists():
+            print(f"{name:<22} (absent)")
+            continue
+        model = load_model(path)
+        V, t_eval = timed(lambda m: success_probability(m, m.policy, policy_transitions(m, m.policy)), model)
+        baseline, t_fraction = timed(fraction_elimination, model)
+        assert all(baseline[s] == V[s] for s in baseline), "baseline disagrees"
+        t_check, verified = (float("nan"), None) if args.skip_full else full_check_seconds(path)
+        t_storm = float("nan")
+        if have_storm:
+            with tempfile.TemporaryDirectory() as tmp:
+                drn = Path(tmp) / "chain.drn"
+                write_drn(model, drn)
+                _, t_storm = timed(storm_exact, drn)
+        print(f"{name:<22}{len(model.states):>7}{t_eval:>9.3f}{t_check:>9.3f}{t_fraction:>10.3f}{t_storm:>9.3f}"
+              f"{t_check / t_storm:>12.1f}{t_check / t_eval:>11.1f}" + ("" if verified in (None, True) else "  NOT VERIFIED"))
+
+
+if __name__ == "__main__":
+    main()
