@@ -1,0 +1,89 @@
+"""The check/verify command line: exit statuses, overrides, certificates, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sc_symbolic.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_check_text_and_json(capsys):
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "gridworld.json"))
+    assert status == 0 and "verified" in out and "state t1" in out
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "gridworld.json"), "--json")
+    report = json.loads(out)
+    assert status == 0 and report["format"] == "sc-symbolic/report-1"
+    assert report["states"]["t1"]["pi_plus"] is None and report["states"]["t1"]["V"] == "0"
+
+
+def test_policy_override_file(capsys, tmp_path):
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"policy": {"s0": {"a": "1", "b": "0", "c": "0"}}}))
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "three_armed_bandit.json"), "--policy", str(policy), "--json")
+    report = json.loads(out)
+    assert status == 0 and report["J"] == "9/10" and report["J_plus"] == "9/10"
+    assert report["states"]["s0"]["I"] == "0"
+
+
+def test_threshold_override_analyses_the_augmented_model(capsys):
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "risky_bandit.json"), "--threshold", "2", "--json")
+    report = json.loads(out)
+    assert status == 0 and list(report["states"]) == ["s0|G=0"] and report["threshold"] == "2"
+
+
+def test_iterate_reports_monotone_values(capsys):
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "gridworld.json"), "--iterate", "3", "--json")
+    values = json.loads(out)["iterations"]
+    assert status == 0 and len(values) == 4
+
+
+def test_certificate_round_trip_and_tampering(capsys, tmp_path):
+    certificate = tmp_path / "cert.json"
+    model = str(EXAMPLES / "gridworld.json")
+    assert run(capsys, "check", model, "--certificate", str(certificate))[0] == 0
+    assert run(capsys, "verify", model, str(certificate))[0] == 0
+    data = json.loads(certificate.read_text())
+    data["report"]["states"]["mid"]["V"] = "1/3"
+    certificate.write_text(json.dumps(data))
+    status, out, _ = run(capsys, "verify", model, str(certificate))
+    assert status == 1 and "mid" in out
+
+
+@pytest.mark.parametrize("content,fragment", [
+    ("{", "not valid JSON"),
+    (json.dumps({"format": "sc-symbolic/mdp-1"}), "states"),
+    ('{"a": 1, "a": 2}', "duplicate key"),
+])
+def test_invalid_input_exits_2_with_one_line(capsys, tmp_path, content, fragment):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    status, out, err = run(capsys, "check", str(path))
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
+
+
+def test_missing_file_exits_2(capsys):
+    status, _, err = run(capsys, "check", "/nonexistent/model.json")
+    assert status == 2 and "cannot read" in err
+
+
+def test_fraction_fallback_reproduces_the_same_report(tmp_path):
+    env = dict(os.environ, SC_SYMBOLIC_RATIONAL="fraction")
+    outputs = []
+    for extra in ({}, env):
+        result = subprocess.run([sys.executable, "-m", "sc_symbolic.cli", "check", str(EXAMPLES / "gridworld.json"),
+                                 "--json"], capture_output=True, text=True, env=extra or None, check=True)
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1]
