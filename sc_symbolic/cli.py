@@ -1,13 +1,17 @@
-"""Command line — the only module that prints or sets exit statuses.
+"""Command line — the only layer that prints or sets exit statuses.
 
-    sc-symbolic check MODEL [--policy FILE] [--json] [--iterate K] [--threshold T]
-                            [--max-return-states N] [--certificate FILE] [--latex]
+    sc-symbolic check MODEL [--policy FILE] [--json | --latex] [--iterate K] [--threshold T]
+                            [--max-return-states N] [--certificate FILE] [--no-kernel]
     sc-symbolic verify MODEL CERTIFICATE [--json]
     sc-symbolic prove identity|trust-region --actions N [--latex | --json]
+    sc-symbolic trust-region MODEL --state S --radius δ [--json] [--plot FILE]
+    sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE]
+    sc-symbolic search PROPERTY [bounds] --method random|exhaustive|hypothesis|smt --out DIR [--json]
+    sc-symbolic import prism|gym ... -o MODEL.json;  sc-symbolic export prism MODEL.json
 
 Exit status: 0 every claim holds exactly, 1 some claim fails (the report
 names it with the exact witness), 2 invalid input (one line on stderr).
-Heavy imports (SymPy) happen only on the paths that need them.
+Heavy imports (SymPy, matplotlib, stormpy) happen only on the paths that need them.
 """
 
 from __future__ import annotations
@@ -78,8 +82,34 @@ def cmd_verify(args) -> int:
     return 0 if result.ok else 1
 
 
-SUBCOMMAND_MODULES = (".symbolic.cli", ".commands.trust_region_cmd", ".commands.sweep_cmd",
-                      ".commands.search_cmd", ".commands.io_cmd")
+#: Sub-command modules and the commands each registers.
+SUBCOMMAND_MODULES = {".symbolic.cli": ("prove",), ".commands.trust_region_cmd": ("trust-region",),
+                      ".commands.sweep_cmd": ("sweep",), ".commands.search_cmd": ("search",),
+                      ".commands.io_cmd": ("import", "export")}
+
+
+def _unavailable(command: str, reason: str):
+    def run(args) -> int:
+        print(f"error: sub-command {command!r} is unavailable here: {reason}", file=sys.stderr)
+        return 2
+
+    return run
+
+
+def _add_subcommands(sub) -> None:
+    """Register every sub-command module; one that fails to import only disables its own commands."""
+    import importlib
+
+    for name, commands in SUBCOMMAND_MODULES.items():
+        try:
+            module = importlib.import_module(name, __package__)
+        except ImportError as exc:
+            for command in commands:
+                stub = sub.add_parser(command, help=f"(unavailable: {exc})", add_help=False)
+                stub.add_argument("rest", nargs=argparse.REMAINDER)
+                stub.set_defaults(run=_unavailable(command, f"{type(exc).__name__}: {exc}"))
+            continue
+        module.add_parser(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,16 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=cmd_verify)
 
-    import importlib
-
-    for name in SUBCOMMAND_MODULES:
-        try:
-            module = importlib.import_module(name, __package__)
-        except ModuleNotFoundError as exc:
-            if not (__package__ + name).startswith(exc.name or "\0"):
-                raise
-            continue
-        module.add_parser(sub)
+    _add_subcommands(sub)
     return parser
 
 
