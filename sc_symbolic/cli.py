@@ -83,7 +83,7 @@ def cmd_verify(args) -> int:
 
 
 #: Sub-command modules and the commands each registers.
-SUBCOMMAND_MODULES = {".symbolic.cli": ("prove",), ".commands.trust_region_cmd": ("trust-region",),
+SUBCOMMAND_MODULES = {".commands.prove_cmd": ("prove",), ".commands.trust_region_cmd": ("trust-region",),
                       ".commands.sweep_cmd": ("sweep",), ".commands.search_cmd": ("search",),
                       ".commands.io_cmd": ("import", "export")}
 

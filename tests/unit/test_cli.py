@@ -87,3 +87,18 @@ def test_fraction_fallback_reproduces_the_same_report(tmp_path):
                                  "--json"], capture_output=True, text=True, env=extra or None, check=True)
         outputs.append(json.loads(result.stdout))
     assert outputs[0] == outputs[1]
+
+
+def test_prove_through_the_main_cli(capsys):
+    status, out, _ = run(capsys, "prove", "identity", "--actions", "3", "--json")
+    assert status == 0 and json.loads(out)["verified"] is True
+    status, _, err = run(capsys, "prove", "identity", "--actions", "20")
+    assert status == 2 and err.startswith("error: --actions")
+
+
+def test_check_does_not_import_sympy_for_numeric_models():
+    code = ("import sys; from sc_symbolic.cli import main; main(['check', sys.argv[1], '--json']); "
+            "print('sympy' in sys.modules, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "gridworld.json")],
+                            capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == "False"
