@@ -4,22 +4,28 @@ Imports only ``exact`` and ``errors``.  A ``Model`` is validated once, on
 construction from a ``sc-symbolic/mdp-1`` dict (FORMAT.md); afterwards every
 probability is an element of the model's domain K (QQ or QQ(params)) and
 every reward a Rational.  Nothing is repaired: a broken rule raises
-``ModelError`` naming the field and the rule.
+``ModelError`` naming the field and the rule.  Hostile input is bounded
+before it costs anything (file size, counts of states/actions/outcomes/
+parameters, name length and characters; docs/limits.md) and error messages
+are one printable line whatever the input holds (``describe_value``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ModelError
 from .exact import (
+    describe_value,
     domain_for,
     loads_json,
     parse_expression,
     parse_number,
     rational,
+    rational_to_str,
     valid_identifier,
 )
 
@@ -30,7 +36,11 @@ MAX_ACTIONS = 1_000
 MAX_OUTCOMES = 1_000
 MAX_TOTAL_OUTCOMES = 2_000_000
 MAX_NAME_CHARS = 200
+MAX_MODEL_NAME_CHARS = 1_000
+MAX_PARAMETERS = 32
 MAX_HORIZON = 10_000
+#: Characters no name may hold: C0/C1 controls, lone surrogates (not UTF-8), line/paragraph separators.
+_BAD_NAME_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 TOP_LEVEL_KEYS = {"format", "name", "parameters", "initial", "states", "success", "horizon", "policy",
                   "description", "comment", "$schema"}
 
@@ -89,16 +99,17 @@ class Model:
         text = self.domain.to_str
         out = {"format": FORMAT, "name": self.name}
         if self.parameters:
-            out["parameters"] = {k: [str(lo), str(hi)] for k, (lo, hi) in self.parameters.items()}
+            out["parameters"] = {k: [rational_to_str(lo), rational_to_str(hi)]
+                                 for k, (lo, hi) in self.parameters.items()}
         out["initial"] = {s: text(p) for s, p in self.initial.items()}
         states = {}
         for s, acts in self.states.items():
-            states[s] = {a: [{"to": o.to, "p": text(o.p), "r": str(o.r)} if o.r != 0
+            states[s] = {a: [{"to": o.to, "p": text(o.p), "r": rational_to_str(o.r)} if o.r != 0
                              else {"to": o.to, "p": text(o.p)} for o in outs]
                          for a, outs in acts.items()}
         out["states"] = states
         if self.threshold is not None:
-            out["success"] = {"return_at_least": str(self.threshold)}
+            out["success"] = {"return_at_least": rational_to_str(self.threshold)}
         else:
             out["success"] = {"states": sorted(self.success_states, key=list(self.states).index)}
         out["horizon"] = self.horizon
@@ -133,17 +144,22 @@ def _read(source, what: str):
         return source, None
     if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith(("{", "[", '"'))):
         path = Path(source)
+        shown = describe_value(os.fspath(path), 200).strip("'\"")
         try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ModelError(str(path), f"cannot read {what}: {exc.strerror}", "give an existing file") from None
-        if size > MAX_FILE_BYTES:
-            raise ModelError(str(path), f"{what} is {size} bytes", f"files are limited to {MAX_FILE_BYTES} bytes")
+            with open(path, "rb") as handle:  # read at most the limit: /dev/zero must not hang
+                raw = handle.read(MAX_FILE_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise ModelError(shown, f"cannot read {what}: {reason}", "give an existing file") from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise ModelError(shown, f"{what} is larger than {MAX_FILE_BYTES} bytes",
+                             f"files are limited to {MAX_FILE_BYTES} bytes")
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ModelError(str(path), f"cannot read {what}: {exc}", "files are UTF-8 JSON") from None
-        return loads_json(text, str(path)), path.stem
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ModelError(shown, f"cannot read {what}: not UTF-8 ({exc.reason} at byte {exc.start})",
+                             "files are UTF-8 JSON") from None
+        return loads_json(text, shown), path.stem
     if isinstance(source, str):
         if len(source) > MAX_FILE_BYTES:
             raise ModelError(what, "text too long", f"at most {MAX_FILE_BYTES} bytes")
@@ -151,16 +167,29 @@ def _read(source, what: str):
     raise ModelError(what, f"cannot load a {type(source).__name__}", "give a path, JSON text or a dict")
 
 
-def _check_name(name, where: str, kind: str) -> str:
+def _field(prefix: str, name) -> str:
+    """``prefix.name`` for a clean name, else ``prefix[<description>]``: always one printable line.
+
+    >>> _field("states", "s0"), _field("states", "a\\nb")
+    ('states.s0', "states['a\\\\nb']")
+    """
+    if isinstance(name, str) and 0 < len(name) <= MAX_NAME_CHARS and name.isprintable():
+        return f"{prefix}.{name}" if prefix else name
+    return f"{prefix}[{describe_value(name)}]"
+
+
+def _check_name(name, where: str, kind: str, limit: int = MAX_NAME_CHARS, allow_empty: bool = False) -> str:
     if not isinstance(name, str):
-        raise ModelError(where, f"{kind} name {name!r} is not a string", f"{kind} names are strings")
-    if not name:
+        raise ModelError(where, f"{kind} name {describe_value(name)} is not a string", f"{kind} names are strings")
+    if not name and not allow_empty:
         raise ModelError(where, f"empty {kind} name", f"{kind} names are non-empty")
-    if len(name) > MAX_NAME_CHARS:
-        raise ModelError(where, f"{kind} name with {len(name)} characters", f"at most {MAX_NAME_CHARS}")
-    if any(ord(c) < 32 for c in name):
-        raise ModelError(where, f"{kind} name {name!r} contains a control character",
-                         f"{kind} names are printable")
+    if len(name) > limit:
+        raise ModelError(where, f"{kind} name with {len(name)} characters", f"at most {limit}")
+    bad = _BAD_NAME_CHAR.search(name)
+    if bad is not None:
+        raise ModelError(where, f"{kind} name {describe_value(name)} contains the character "
+                         f"U+{ord(bad.group()):04X}",
+                         f"{kind} names hold no control characters, line separators or lone surrogates")
     return name
 
 
@@ -173,23 +202,32 @@ def _probability(value, domain, where: str, box):
 def _check_unit_interval(p, domain, where, box):
     if not domain.parametric:
         if p < 0 or p > 1:
-            raise ModelError(where, f"probability {domain.to_str(p)} is outside [0, 1]",
+            raise ModelError(where, f"probability {_short(domain.to_str(p))} is outside [0, 1]",
                              "probabilities lie in [0, 1]")
         return
     for point in box:
         value = _at(domain, p, point, where)
         if value < 0 or value > 1:
-            shown = ", ".join(f"{k}={v}" for k, v in point.items())
-            raise ModelError(where, f"probability {domain.to_str(p)} is {value} at {shown}",
+            shown = ", ".join(f"{k}={rational_to_str(v)}" for k, v in point.items())
+            raise ModelError(where, f"probability {_short(domain.to_str(p))} is {_short(rational_to_str(value))} "
+                             f"at {_short(shown)}",
                              "probabilities lie in [0, 1] on the whole parameter box")
+    from .signs import box_from_sample_points, probability_violation
+
+    violation = probability_violation(p, domain, box_from_sample_points(domain.symbols, box), box)
+    if violation is not None:
+        _, point, value = violation
+        shown = ", ".join(f"{k}={v}" for k, v in point.items())
+        raise ModelError(where, f"probability {domain.to_str(p)} is {value} at {shown}",
+                         "probabilities lie in [0, 1] on the whole parameter box")
 
 
 def _at(domain, p, point, where):
     try:
         return domain.substitute(p, point)
     except (ZeroDivisionError, ValueError, TypeError, AttributeError):
-        shown = ", ".join(f"{k}={v}" for k, v in point.items())
-        raise ModelError(where, f"{domain.to_str(p)} is undefined at {shown}",
+        shown = ", ".join(f"{k}={rational_to_str(v)}" for k, v in point.items())
+        raise ModelError(where, f"{_short(domain.to_str(p))} is undefined at {_short(shown)}",
                          "expressions are defined on the whole parameter box") from None
 
 
@@ -210,9 +248,23 @@ def sample_points(parameters: dict) -> list[dict]:
     return points
 
 
+def _total(values, domain, where: str):
+    """Σ values in K, refusing partial sums beyond the size limits (no quadratic blow-up)."""
+    total = domain.zero
+    for value in values:
+        total = total + value
+        domain.check_size(total, where)
+    return total
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """``text``, or its first ``limit`` characters and its length (error messages stay short)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
 def _sums_to_one(total, domain, where: str, what: str):
     if not domain.is_zero(total - domain.one):
-        raise ModelError(where, f"{what} sum to {domain.to_str(total)}, not 1",
+        raise ModelError(where, f"{what} sum to {_short(domain.to_str(total))}, not 1",
                          f"each {what.split()[0]} distribution must sum to exactly 1")
 
 
@@ -225,15 +277,17 @@ def _expect_dict(value, where: str, what: str) -> dict:
 def from_dict(data, name: str | None = None) -> Model:
     """Validate a ``sc-symbolic/mdp-1`` dict and build the Model (FORMAT.md)."""
     data = _expect_dict(data, "model", "a JSON object")
-    unknown = [k for k in data if k not in TOP_LEVEL_KEYS and not str(k).startswith("x-")]
+    unknown = [k for k in data if k not in TOP_LEVEL_KEYS and not (isinstance(k, str) and k.startswith("x-"))]
     if unknown:
-        raise ModelError(str(unknown[0]), "unknown top-level key",
+        raise ModelError(_field("", unknown[0]), "unknown top-level key",
                          "allowed: " + ", ".join(sorted(TOP_LEVEL_KEYS)) + " and x-* extensions")
-    if data.get("format") != FORMAT:
-        raise ModelError("format", f"format is {data.get('format')!r}", f"model files declare \"format\": \"{FORMAT}\"")
+    if not (isinstance(data.get("format"), str) and data["format"] == FORMAT):
+        raise ModelError("format", f"format is {describe_value(data.get('format'))}",
+                         f"model files declare \"format\": \"{FORMAT}\"")
     model_name = data.get("name", name or "model")
     if not isinstance(model_name, str):
         raise ModelError("name", "name is not a string", "name is a string")
+    _check_name(model_name, "name", "model", MAX_MODEL_NAME_CHARS, allow_empty=True)
 
     parameters = _parameters(data.get("parameters", {}))
     domain = domain_for(list(parameters))
@@ -249,23 +303,23 @@ def from_dict(data, name: str | None = None) -> Model:
     if len(raw_states) > MAX_STATES:
         raise ModelError("states", f"{len(raw_states)} states", f"at most {MAX_STATES} states")
     for s in raw_states:
-        _check_name(s, f"states.{s}", "state")
+        _check_name(s, _field("states", s), "state")
 
     states = {}
     total_outcomes = 0
     for s, acts in raw_states.items():
-        acts = _expect_dict(acts, f"states.{s}", "an object of actions ({} for a terminal state)")
+        acts = _expect_dict(acts, _field("states", s), "an object of actions ({} for a terminal state)")
         if len(acts) > MAX_ACTIONS:
-            raise ModelError(f"states.{s}", f"{len(acts)} actions", f"at most {MAX_ACTIONS} actions per state")
+            raise ModelError(_field("states", s), f"{len(acts)} actions", f"at most {MAX_ACTIONS} actions per state")
         actions = {}
         for a, outs in acts.items():
-            where = f"states.{s}.{a}"
+            where = _field(_field("states", s), a)
             _check_name(a, where, "action")
             outcomes = _outcomes(outs, where, raw_states, domain, box)
             total_outcomes += len(outcomes)
             if total_outcomes > MAX_TOTAL_OUTCOMES:
                 raise ModelError("states", "too many outcomes", f"at most {MAX_TOTAL_OUTCOMES} in all")
-            _sums_to_one(sum((o.p for o in outcomes), domain.zero), domain, where, "outcome probabilities")
+            _sums_to_one(_total((o.p for o in outcomes), domain, where), domain, where, "outcome probabilities")
             actions[a] = outcomes
         states[s] = actions
 
@@ -281,32 +335,36 @@ def from_dict(data, name: str | None = None) -> Model:
 
 def _parameters(raw) -> dict:
     raw = _expect_dict(raw, "parameters", "an object name → [lo, hi]")
+    if len(raw) > MAX_PARAMETERS:
+        raise ModelError("parameters", f"{len(raw)} parameters", f"at most {MAX_PARAMETERS} parameters")
     parameters = {}
     for k, bounds in raw.items():
-        where = f"parameters.{k}"
+        where = _field("parameters", k)
         if not valid_identifier(k):
-            raise ModelError(where, f"{k!r} is not a valid parameter name",
+            raise ModelError(where, f"{describe_value(k)} is not a valid parameter name",
                              "parameter names are identifiers [A-Za-z_][A-Za-z0-9_]*")
         if not isinstance(bounds, list) or len(bounds) != 2:
             raise ModelError(where, "bounds are not a pair", "a parameter declares [lo, hi]")
         lo, hi = (parse_number(b, f"{where}[{i}]") for i, b in enumerate(bounds))
         if not lo < hi:
-            raise ModelError(where, f"empty interval ({lo}, {hi})", "a parameter ranges over an open interval lo < hi")
+            raise ModelError(where, f"empty interval ({rational_to_str(lo)}, {rational_to_str(hi)})",
+                             "a parameter ranges over an open interval lo < hi")
         parameters[k] = (lo, hi)
     return parameters
 
 
 def _outcomes(outs, where, raw_states, domain, box) -> tuple:
     if isinstance(outs, dict):
-        items = [({"to": to, "p": p}, f"{where}.{to}") for to, p in outs.items()]
+        items = [({"to": to, "p": p}, _field(where, to)) for to, p in outs.items()]
     elif isinstance(outs, list):
         items = []
         for i, o in enumerate(outs):
             if not isinstance(o, dict):
                 raise ModelError(f"{where}[{i}]", "outcome is not an object", "outcomes are {\"to\", \"p\", \"r\"}")
-            extra = set(o) - {"to", "p", "r"}
+            extra = [k for k in o if k not in ("to", "p", "r")]
             if extra:
-                raise ModelError(f"{where}[{i}]", f"unknown key {sorted(extra)[0]!r}", "outcomes have keys to, p, r")
+                raise ModelError(f"{where}[{i}]", f"unknown key {describe_value(extra[0])}",
+                                 "outcomes have keys to, p, r")
             items.append((o, f"{where}[{i}]"))
     else:
         raise ModelError(where, "outcomes are neither a list nor an object",
@@ -321,7 +379,7 @@ def _outcomes(outs, where, raw_states, domain, box) -> tuple:
             raise ModelError(here, "outcome without \"to\" or \"p\"", "outcomes name their next state and probability")
         to = o["to"]
         if not isinstance(to, str) or to not in raw_states:
-            raise ModelError(f"{here}.to", f"unknown state {to!r}", "outcomes lead to declared states")
+            raise ModelError(f"{here}.to", f"unknown state {describe_value(to)}", "outcomes lead to declared states")
         p = _probability(o["p"], domain, f"{here}.p", box)
         r = parse_expression(o.get("r", 0), domain_for(()), f"{here}.r")
         outcomes.append(Outcome(to, p, r))
@@ -337,16 +395,18 @@ def _initial(raw, states, domain, box) -> dict:
     initial = {}
     for s, p in raw.items():
         if s not in states:
-            raise ModelError(f"initial.{s}", f"unknown state {s!r}", "initial states are declared states")
-        initial[s] = _probability(p, domain, f"initial.{s}", box)
-    _sums_to_one(sum(initial.values(), domain.zero), domain, "initial", "initial probabilities")
+            raise ModelError(_field("initial", s), f"unknown state {describe_value(s)}",
+                             "initial states are declared states")
+        initial[s] = _probability(p, domain, _field("initial", s), box)
+    _sums_to_one(_total(initial.values(), domain, "initial"), domain, "initial", "initial probabilities")
     return initial
 
 
 def _success(raw, states):
     raw = _expect_dict(raw, "success", "an object with \"states\" or \"return_at_least\"")
     if len(raw) != 1 or next(iter(raw)) not in ("states", "return_at_least"):
-        raise ModelError("success", f"keys {sorted(raw)}", "success has exactly one of \"states\", \"return_at_least\"")
+        shown = ", ".join(describe_value(k) for k in list(raw)[:5]) + (", …" if len(raw) > 5 else "")
+        raise ModelError("success", f"keys [{shown}]", "success has exactly one of \"states\", \"return_at_least\"")
     if "return_at_least" in raw:
         return None, parse_expression(raw["return_at_least"], domain_for(()), "success.return_at_least")
     names = raw["states"]
@@ -356,11 +416,11 @@ def _success(raw, states):
     for i, s in enumerate(names):
         where = f"success.states[{i}]"
         if not isinstance(s, str) or s not in states:
-            raise ModelError(where, f"unknown state {s!r}", "success states are declared states")
+            raise ModelError(where, f"unknown state {describe_value(s)}", "success states are declared states")
         if states[s]:
-            raise ModelError(where, f"state {s!r} has actions", "success states are terminal ({})")
+            raise ModelError(where, f"state {describe_value(s)} has actions", "success states are terminal ({})")
         if s in seen:
-            raise ModelError(where, f"state {s!r} listed twice", "success states are listed once")
+            raise ModelError(where, f"state {describe_value(s)} listed twice", "success states are listed once")
         seen.add(s)
     return frozenset(seen), None
 
@@ -369,39 +429,44 @@ def _horizon(raw):
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise ModelError("horizon", f"{raw!r} is not an integer", "horizon is an integer ≥ 0 or null")
+        raise ModelError("horizon", f"{describe_value(raw)} is not an integer", "horizon is an integer ≥ 0 or null")
     if raw < 0 or raw > MAX_HORIZON:
-        raise ModelError("horizon", f"horizon {raw}", f"horizon is an integer in [0, {MAX_HORIZON}]")
-    return raw
+        raise ModelError("horizon", f"horizon {describe_value(raw)}", f"horizon is an integer in [0, {MAX_HORIZON}]")
+    return int(raw)
 
 
 def _policy(raw, states, domain, box) -> dict:
     nonterminal = [s for s, acts in states.items() if acts]
-    if raw == "uniform":
+    if isinstance(raw, str) and raw == "uniform":
         raw = {s: "uniform" for s in nonterminal}
     raw = _expect_dict(raw, "policy", "\"uniform\" or an object state → distribution")
     for s in raw:
         if s not in states:
-            raise ModelError(f"policy.{s}", f"unknown state {s!r}", "the policy covers declared states")
+            raise ModelError(_field("policy", s), f"unknown state {describe_value(s)}",
+                             "the policy covers declared states")
         if not states[s]:
-            raise ModelError(f"policy.{s}", f"state {s!r} is terminal", "terminal states take no policy entry")
+            raise ModelError(_field("policy", s), f"state {describe_value(s)} is terminal",
+                             "terminal states take no policy entry")
     policy = {}
     for s in nonterminal:
+        where = _field("policy", s)
         if s not in raw:
-            raise ModelError(f"policy.{s}", "missing", "the policy gives a distribution for every non-terminal state")
+            raise ModelError(where, "missing", "the policy gives a distribution for every non-terminal state")
         actions = states[s]
         dist = raw[s]
-        if dist == "uniform":
+        if isinstance(dist, str) and dist == "uniform":
             share = domain.from_rational(rational(1, len(actions)))
             policy[s] = {a: share for a in actions}
             continue
-        dist = _expect_dict(dist, f"policy.{s}", "\"uniform\" or an object action → probability")
+        dist = _expect_dict(dist, where, "\"uniform\" or an object action → probability")
         for a in dist:
             if a not in actions:
-                raise ModelError(f"policy.{s}.{a}", f"unknown action {a!r}", f"state {s!r} has actions {sorted(actions)}")
-        policy[s] = {a: (_probability(dist[a], domain, f"policy.{s}.{a}", box) if a in dist else domain.zero)
+                shown = ", ".join(describe_value(b) for b in list(actions)[:10]) + (", …" if len(actions) > 10 else "")
+                raise ModelError(_field(where, a), f"unknown action {describe_value(a)}",
+                                 f"state {describe_value(s)} has actions [{shown}]")
+        policy[s] = {a: (_probability(dist[a], domain, _field(where, a), box) if a in dist else domain.zero)
                      for a in actions}
-        _sums_to_one(sum(policy[s].values(), domain.zero), domain, f"policy.{s}", "policy probabilities")
+        _sums_to_one(_total(policy[s].values(), domain, where), domain, where, "policy probabilities")
     return policy
 
 
@@ -409,13 +474,16 @@ def build_model(states: dict, initial: dict, policy="uniform", *, success_states
                 horizon=None, parameters=None, name: str = "model") -> Model:
     """Build a Model from Python values (ints, Fractions or number strings).
 
+    Exact numbers are passed through as they are (never through ``str`` or
+    ``float``); floats are refused by ``from_dict``.
+
     >>> m = build_model({"s": {"go": {"win": "1/2", "lose": "1/2"}}, "win": {}, "lose": {}},
     ...                 {"s": 1}, success_states=["win"])
     >>> str(m.policy["s"]["go"])
     '1'
     """
     def text(value):
-        return value if isinstance(value, str) else str(value)
+        return value
 
     data = {"format": FORMAT, "name": name, "initial": {s: text(p) for s, p in initial.items()}}
     data["states"] = {}
