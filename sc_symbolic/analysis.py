@@ -112,9 +112,6 @@ def analyse(model, max_return_states: int | None = None) -> Analysis:
         result.expected_return_plus = expected_return(analysed, executed, eta_plus, transitions_plus)
     if all(eta_plus[s] is not None for s in result.positive):
         result.performance_difference = sum((eta_plus[s] * V[s] * I[s] for s in result.positive), domain.zero)
-    if domain.parametric:
-        result.notes.append("inequalities (V+ >= V, gain >= 0, feasibility) are checked at exact sample "
-                            "points of the parameter box; equalities hold identically in the parameters")
     return result
 
 

@@ -214,5 +214,18 @@ CHECKS = {
 
 
 def run_checks(analysis) -> dict:
-    """Every claim of ``CHECKS`` on ``analysis``: name → Check."""
-    return {name: check(analysis) for name, check in CHECKS.items()}
+    """Every claim of ``CHECKS`` on ``analysis``: name → Check.
+
+    For parametric models, equalities hold identically in the parameters and
+    inequalities are decided on the whole box by ``signs``; any inequality that
+    could only be sampled is recorded in ``analysis.notes``.
+    """
+    results = {name: check(analysis) for name, check in CHECKS.items()}
+    if analysis.domain.parametric:
+        from .signs import sampled_inequalities
+
+        sampled = sampled_inequalities(analysis.domain)
+        note = ("equalities hold identically in the parameters; inequalities are "
+                + ("proved on the whole parameter box" if not sampled else "proved on the whole box except:"))
+        analysis.notes[:] = [note] + sampled
+    return results

@@ -82,6 +82,8 @@ def cmd_verify(args) -> int:
     return 0 if result.ok else 1
 
 
+MAX_ITERATIONS = 1_000
+
 #: Sub-command modules and the commands each registers.
 SUBCOMMAND_MODULES = {".commands.prove_cmd": ("prove",), ".commands.trust_region_cmd": ("trust-region",),
                       ".commands.sweep_cmd": ("sweep",), ".commands.search_cmd": ("search",),
@@ -142,8 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "iterate", 0) and args.iterate < 0:
-        parser.error("--iterate takes a non-negative integer")
+    if args.command == "check":
+        if not 0 <= args.iterate <= MAX_ITERATIONS:
+            parser.error(f"--iterate takes an integer in [0, {MAX_ITERATIONS}]")
+        if args.max_return_states is not None and args.max_return_states < 1:
+            parser.error("--max-return-states takes a positive integer")
     try:
         return args.run(args)
     except ScError as exc:

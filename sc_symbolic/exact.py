@@ -314,6 +314,7 @@ class ParametricDomain:
         self.one = self.K.one
         self._gens = dict(zip(self.symbols, self.K.gens))
         self.points: list[dict] = []
+        self.box: dict = {}
 
     def from_rational(self, q):
         return self.K.convert_from(self._QQ(int(q.numerator), int(q.denominator)), self._QQ)

@@ -294,6 +294,7 @@ def from_dict(data, name: str | None = None) -> Model:
     box = sample_points(parameters) if parameters else []
     if parameters:
         domain.points = box
+        domain.box = dict(parameters)
 
     if "states" not in data:
         raise ModelError("states", "missing", "a model lists its states")
