@@ -1,0 +1,716 @@
+"""Trusted kernel: stdlib only, imports nothing from sc_symbolic (MATH.md §2–§6).
+
+Re-verifies an ``sc-symbolic/certificate-1`` with exact Fractions, solving no linear system: it
+re-reads the model, rebuilds the analysed model (horizon and return augmentation) and substitutes
+every claimed number into its defining equation — Bellman equations for V and V⁺ with graph-computed
+zero sets, J, π⁺ by Bayes, R = χ² = I, the Cauchy–Schwarz and KKT trust-region certificates, V⁺ ≥ V,
+visit-count flow equations with graph-computed infinite sets, the performance difference and E[G].
+Trusted: Python's fractions/json/re and this file (its number parser, reachability and SCC passes).
+Not trusted: the engine that wrote the certificate.  Parametric models are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict, deque, namedtuple
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+CERTIFICATE_FORMAT, REPORT_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/report-1"
+STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
+MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 10_000, 200_000, 50, 32, 10_000
+ZERO, ONE = Fraction(0), Fraction(1)
+_Model = namedtuple("_Model", "initial states goal tau horizon policy")
+_Analysed = namedtuple("_Analysed", "states initial success policy")
+
+
+@dataclass
+class KernelResult:
+    """The verdict: ``ok`` iff ``failures`` is empty; ``equations`` counts the relations checked."""
+
+    failures: list = field(default_factory=list)
+    equations: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+class _Refused(Exception):
+    """Input the kernel cannot read; it becomes one failure string."""
+
+
+def _show(x) -> str:
+    """Exact text of a value (``null`` for None), safe beyond Python's 4300-digit str limit."""
+    try:
+        return "null" if x is None else str(x)
+    except ValueError:
+        return f"<rational of {x.numerator.bit_length()}/{x.denominator.bit_length()} bits>"
+
+
+# ------------------------------------------------------------------ exact numbers
+
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d{1,5}))?|(\*\*|[-+*/()]))")
+_RATIONAL = re.compile(r"(-?)(0|[1-9]\d*)(?:/([1-9]\d*))?")
+
+
+def _int(text: str) -> int:
+    """int(text) for signed decimal text of any length (Python's str → int stops at 4300 digits)."""
+    if text[:1] in ("+", "-"):
+        return -_int(text[1:]) if text[0] == "-" else _int(text[1:])
+    half = len(text) // 2
+    return int(text) if len(text) <= 4000 else _int(text[:half]) * 10 ** (len(text) - half) + _int(text[half:])
+
+
+def _sized(x: Fraction) -> Fraction:
+    """``x``, unless its numerator and denominator together exceed MAX_BITS bits."""
+    if x.numerator.bit_length() + x.denominator.bit_length() > MAX_BITS:
+        raise _Refused(f"a number exceeds {MAX_BITS} bits")
+    return x
+
+
+def _decimal(mantissa: str, exponent, where: str) -> Fraction:
+    """mantissa · 10**exponent exactly (``"0.25"``, ``"1e-3"``), never through a binary float."""
+    whole, _, frac = mantissa.partition(".")
+    shift = int(exponent or 0) - len(frac)
+    if abs(shift) > MAX_SHIFT:
+        raise _Refused(f"{where}: decimal exponent {shift} is too large")
+    digits = _int(whole + frac)
+    return _sized(Fraction(digits * 10**shift) if shift >= 0 else Fraction(digits, 10**-shift))
+
+
+def _expression(text: str, where: str) -> Fraction:
+    """Evaluate a constant expression by restricted recursive descent (never eval):
+    expr := term (('+'|'-') term)*,  term := unary (('*'|'/') unary)*,
+    unary := ('+'|'-') unary | atom ['**' INT ≤ 32],  atom := NUMBER | '(' expr ')'."""
+    text, tokens, pos, i = text.strip(), [], 0, 0
+
+    def fail(what):
+        raise _Refused(f"{where}: {what} in {text[:80]!r} (numbers, + - * /, parentheses, ** integer ≤ 32)")
+    if len(text) > MAX_TEXT:
+        fail(f"more than {MAX_TEXT} characters")
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            fail(f"unexpected character {text[pos:].lstrip()[:1]!r}")
+        tokens.append(match.group(3) or (match.group(1), match.group(2)))
+        pos = match.end()
+    tokens.append(None)  # end marker: every path that takes it fails
+
+    def take():
+        nonlocal i
+        i += 1
+        return tokens[i - 1]
+
+    def expr(depth):
+        value = term(depth)
+        while tokens[i] in ("+", "-"):
+            op, right = take(), term(depth)
+            value = _sized(value + right if op == "+" else value - right)
+        return value
+
+    def term(depth):
+        value = unary(depth)
+        while tokens[i] in ("*", "/"):
+            op, right = take(), unary(depth)
+            if op == "/" and right == 0:
+                fail("division by zero")
+            value = _sized(value * right if op == "*" else value / right)
+        return value
+
+    def unary(depth):
+        if depth > MAX_DEPTH:
+            fail(f"nesting deeper than {MAX_DEPTH}")
+        if tokens[i] in ("+", "-"):
+            return (-1 if take() == "-" else 1) * unary(depth + 1)
+        token = take()
+        if isinstance(token, tuple):
+            value = _decimal(token[0], token[1], where)
+        elif token == "(":
+            value = expr(depth + 1)
+            if take() != ")":
+                fail("unbalanced parentheses")
+        else:
+            fail("the expression ends too early" if token is None else f"unexpected {token!r}")
+        if tokens[i] == "**":
+            take()
+            power = take()
+            if not (isinstance(power, tuple) and power[0].isdigit() and power[1] is None
+                    and int(power[0][:3]) <= MAX_POWER):
+                fail(f"the exponent of ** must be an integer literal ≤ {MAX_POWER}")
+            value = _sized(value ** int(power[0]))
+        return value
+    value = expr(0)
+    if tokens[i] is not None:
+        fail(f"unexpected {tokens[i]!r}")
+    return value
+
+
+def _number(value, where: str) -> Fraction:
+    """An exact Fraction from a JSON int, a Fraction or a constant expression string (FORMAT.md)."""
+    if isinstance(value, str):
+        return _expression(value, where)
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        return Fraction(value)
+    raise _Refused(f"{where}: {value!r} is not an exact number" + " (never a float)" * isinstance(value, float))
+
+
+def _claimed(value, where: str):
+    """A claimed report number: None for null, else a rational string in lowest terms (or int/Fraction)."""
+    if not isinstance(value, str):
+        return None if value is None else _number(value, where)
+    match = _RATIONAL.fullmatch(value)
+    if match is None:
+        raise _Refused(f"{where}: {value[:80]!r} is not an exact rational like \"-3/4\"")
+    sign, numerator, denominator = match.groups()
+    den = _int(denominator or "1")
+    q = Fraction(-_int(numerator) if sign else _int(numerator), den)
+    if q.denominator != den or denominator == "1" or (sign and q == 0):
+        raise _Refused(f"{where}: {value[:80]!r} is not in lowest terms")
+    return q
+
+
+def _loads(text: str):
+    """Strict JSON with exact numbers: decimals → Fraction; NaN/Infinity and duplicate keys refused."""
+    def refuse_constant(name):
+        raise ValueError(f"{name} is not an exact number")
+
+    def unique(pairs):
+        if len({k for k, _ in pairs}) != len(pairs):
+            raise ValueError("duplicate key in a JSON object")
+        return dict(pairs)
+    return json.loads(text, parse_float=lambda t: _number(t, "JSON number"), parse_int=_int,
+                      parse_constant=refuse_constant, object_pairs_hook=unique)
+
+
+# ------------------------------------------------------------------ the model and the analysed model
+
+
+def _distribution(dist: dict, where: str) -> None:
+    """Every probability in [0, 1] and Σ = 1 exactly."""
+    for key, p in dist.items():
+        if not 0 <= p <= 1:
+            raise _Refused(f"{where}.{key}: probability {_show(p)} is outside [0, 1]")
+    if sum(dist.values(), ZERO) != 1:
+        raise _Refused(f"{where}: probabilities sum to {_show(sum(dist.values(), ZERO))}, not 1")
+
+
+def _outcomes(outs, where: str, raw: dict) -> list:
+    """[(to, p, r)] from the long form [{"to", "p", "r"}] (r defaults to 0) or the short form {to: p}."""
+    if isinstance(outs, dict):
+        outs = [{"to": to, "p": p} for to, p in outs.items()]
+    if not isinstance(outs, list) or not outs or not all(isinstance(o, dict) for o in outs):
+        raise _Refused(f"model: {where}: outcomes must be a non-empty list of {{to, p, r}} or {{state: p}}")
+    result = [(o.get("to"), _number(o.get("p"), f"model: {where}[{i}].p"),
+               _number(o.get("r", 0), f"model: {where}[{i}].r")) for i, o in enumerate(outs)]
+    for i, (to, _, _) in enumerate(result):
+        if not isinstance(to, str) or to not in raw:
+            raise _Refused(f"model: {where}[{i}]: unknown state {to!r}")
+    _distribution({i: p for i, (_, p, _) in enumerate(result)}, f"model: {where}")
+    return result
+
+
+def _model(data, need_policy: bool = True) -> _Model:
+    """Read an ``sc-symbolic/mdp-1`` dict into Fractions (FORMAT.md); refuse what the kernel cannot check."""
+    if not isinstance(data, dict):
+        raise _Refused("model: not a JSON object")
+    if data.get("parameters"):
+        raise _Refused("model: parametric models are outside the kernel (numeric only)")
+    raw = data.get("states")
+    if not isinstance(raw, dict) or not raw or not all(isinstance(acts, dict) for acts in raw.values()):
+        raise _Refused("model: states must be a non-empty object of objects")
+    states = {s: {a: _outcomes(outs, f"states.{s}.{a}", raw) for a, outs in acts.items()}
+              for s, acts in raw.items()}
+    initial = data.get("initial")
+    if not isinstance(initial, dict) or not all(s in raw for s in initial):
+        raise _Refused("model: initial must map declared states to probabilities")
+    initial = {s: _number(p, f"model: initial.{s}") for s, p in initial.items()}
+    _distribution(initial, "model: initial")
+    success, horizon, policy = data.get("success"), data.get("horizon"), data.get("policy")
+    if isinstance(success, dict) and list(success) == ["states"] and isinstance(success["states"], list) \
+            and all(isinstance(s, str) and s in raw and not raw[s] for s in success["states"]):
+        goal, tau = frozenset(success["states"]), None
+    elif isinstance(success, dict) and list(success) == ["return_at_least"]:
+        goal, tau = None, _number(success["return_at_least"], "model: success.return_at_least")
+    else:
+        raise _Refused('model: success must be {"states": [terminal states]} or {"return_at_least": τ}')
+    if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 0):
+        raise _Refused(f"model: horizon {horizon!r} is not an integer ≥ 0 or null")
+    if policy is None and not need_policy:
+        return _Model(initial, states, goal, tau, horizon, None)
+    nonterminal = [s for s in states if states[s]]
+    policy = {s: "uniform" for s in nonterminal} if policy == "uniform" else policy
+    if not isinstance(policy, dict) or set(policy) != set(nonterminal):
+        raise _Refused("model: policy must give a distribution for exactly the non-terminal states")
+    lifted = {}
+    for s, dist in policy.items():
+        dist = {a: Fraction(1, len(states[s])) for a in states[s]} if dist == "uniform" else dist
+        if not isinstance(dist, dict) or not all(a in states[s] for a in dist):
+            raise _Refused(f"model: policy.{s}: not \"uniform\" or a distribution over the actions of {s}")
+        lifted[s] = {a: _number(dist[a], f"model: policy.{s}.{a}") if a in dist else ZERO for a in states[s]}
+        _distribution(lifted[s], f"model: policy.{s}")
+    return _Model(initial, states, goal, tau, horizon, lifted)
+
+
+def _analysed(m: _Model) -> _Analysed:
+    """The analysed model (MATH.md §1, §6): ``s|t=k`` under a horizon H, cut failures ``s|t=H``,
+    ``x|G=c`` under a return threshold; only states reachable from supp ρ through outcomes with
+    p ≠ 0 of any action (BFS).  The policy lifts: π(a | (s, t, c)) = π(a | s)."""
+    if m.horizon is None and m.tau is None:
+        return _Analysed(m.states, dict(m.initial), set(m.goal), m.policy)
+    if m.horizon is None:
+        _refuse_reward_cycles(m)
+    track_t, track_c = m.horizon is not None, m.tau is not None
+    origin, label_of, queue, initial, states, success = {}, {}, deque(), {}, {}, set()
+
+    def visit(s, t, c) -> str:
+        key = (s, t if track_t and m.states[s] else None, c if track_c else None)
+        if key not in label_of:
+            label = s + (f"|t={key[1]}" if key[1] is not None else "") + (f"|G={_show(c)}" if track_c else "")
+            if label in origin or len(origin) >= MAX_STATES:
+                raise _Refused(f"analysed model: state {label!r} arises twice, or more than {MAX_STATES} states")
+            label_of[key], origin[label] = label, key
+            queue.append(label)
+        return label_of[key]
+    for s, p in m.initial.items():
+        if p != 0:
+            label = visit(s, 0, ZERO)
+            initial[label] = initial.get(label, ZERO) + p
+    while queue:
+        label = queue.popleft()
+        s, t, c = origin[label]
+        if not m.states[s] or (track_t and t == m.horizon):
+            states[label] = {}
+            if not m.states[s] and (c >= m.tau if track_c else s in m.goal):
+                success.add(label)
+            continue
+        states[label] = {a: [(visit(to, t + 1 if track_t else None, c + r if track_c else None), p, r)
+                             for to, p, r in outs if p != 0] for a, outs in m.states[s].items()}
+    return _Analysed(states, initial, success, {x: m.policy[origin[x][0]] for x, acts in states.items() if acts})
+
+
+def _refuse_reward_cycles(m: _Model) -> None:
+    """Without a horizon, a reachable cycle with non-zero total reward makes the augmented model
+    infinite: inside each SCC the potentials φ(to) = φ(s) + r (edges with p ≠ 0) must agree."""
+    succ = {s: [to for outs in acts.values() for to, p, _ in outs if p != 0] for s, acts in m.states.items()}
+    for comp in _components(_reachable([s for s, p in m.initial.items() if p != 0], succ), succ):
+        members, phi, stack = set(comp), {comp[0]: ZERO}, [comp[0]]
+        while stack:
+            s = stack.pop()
+            for to, p, r in (o for outs in m.states[s].values() for o in outs):
+                if p != 0 and to in members and to not in phi:
+                    phi[to] = phi[s] + r
+                    stack.append(to)
+                elif p != 0 and to in members and phi[to] != phi[s] + r:
+                    raise _Refused(f"analysed model: a reachable cycle through {s!r} has non-zero total reward, "
+                                   "so the return-augmented model is infinite (add a horizon)")
+
+
+# ------------------------------------------------------------------ graph passes (nothing is solved)
+
+
+def _graph(a: _Analysed, policy: dict) -> dict:
+    """Edges s → to for actions with policy(a|s) > 0 and outcomes with p > 0."""
+    return {s: [to for act, outs in acts.items() if policy[s].get(act, ZERO) > 0 for to, p, _ in outs if p > 0]
+            for s, acts in a.states.items()}
+
+
+def _reachable(sources, succ) -> set:
+    """Nodes reachable from ``sources`` along ``succ`` (BFS, sources included)."""
+    seen, queue = set(sources), deque(sources)
+    while queue:
+        for to in succ[queue.popleft()]:
+            if to not in seen:
+                seen.add(to)
+                queue.append(to)
+    return seen
+
+
+def _prob0(succ: dict, targets) -> set:
+    """Nodes with no path to ``targets`` (the prob0 set of MATH.md §2)."""
+    pred = defaultdict(list)
+    for s, tos in succ.items():
+        for to in tos:
+            pred[to].append(s)
+    return set(succ) - _reachable(list(targets), pred)
+
+
+def _components(nodes: set, succ: dict) -> list:
+    """Strongly connected components of ``succ`` restricted to ``nodes`` (iterative Tarjan)."""
+    index, low, on_stack, stack, result = {}, {}, set(), [], []
+    for root in nodes:
+        work = [] if root in index else [(root, iter(succ[root]))]
+        while work:
+            v, edges = work[-1]
+            if v not in index:
+                index[v] = low[v] = len(index)
+                stack.append(v)
+                on_stack.add(v)
+            w = next((w for w in edges if w in nodes and (w not in index or w in on_stack)), None)
+            if w is not None:
+                if w in index:
+                    low[v] = min(low[v], index[w])
+                else:
+                    work.append((w, iter(succ[w])))
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                comp = [stack.pop()]
+                while comp[-1] != v:
+                    comp.append(stack.pop())
+                on_stack.difference_update(comp)
+                result.append(comp)
+    return result
+
+
+def _recurrent(a: _Analysed, succ: dict, reach: set) -> set:
+    """Reachable states of closed classes of non-terminal states (bottom SCCs): η = ∞ exactly there."""
+    closed = set()
+    for comp in _components(reach, succ):
+        if all(a.states[s] for s in comp) and all(to in comp for s in comp for to in succ[s]):
+            closed |= set(comp)
+    return closed
+
+
+# ------------------------------------------------------------------ the checks
+
+
+def _sum(terms) -> Fraction:
+    return sum(terms, ZERO)
+
+
+def _mean(acts: dict, dist: dict, f) -> Fraction:
+    """Σ_a dist(a) Σ_o p_o f(to_o, r_o): one step of the chain under ``dist``."""
+    return _sum(dist.get(a, ZERO) * p * f(to, r) for a, outs in acts.items() for to, p, r in outs)
+
+
+class _Kernel:
+    """One verification: the claimed tables, the failures and the count of checked relations."""
+
+    def __init__(self):
+        self.result = KernelResult()
+        self.fail = self.result.failures.append
+
+    def holds(self, condition: bool, message: str) -> None:
+        """Count one checked relation; record ``message`` when it is false."""
+        self.result.equations += 1
+        if not condition:
+            self.fail(message)
+
+    def equal(self, equation: str, where: str, claimed, rhs) -> None:
+        """Count the equation ``claimed = rhs``; on mismatch record both exact values."""
+        self.holds(claimed == rhs, f"{equation}: {where}: claimed {_show(claimed)}, right-hand side {_show(rhs)}")
+
+    def each(self, equation: str, items, check) -> None:
+        """``check(item)`` for each item.  Missing or null data (already reported) skips an item;
+        soundness guard: a skip with no failure on record becomes a failure."""
+        for item in list(items):
+            try:
+                check(item)
+            except _Refused as exc:
+                self.fail(str(exc))
+            except (KeyError, TypeError, ZeroDivisionError) as exc:
+                if not self.result.failures:
+                    self.fail(f"{equation}: {item}: incomplete certificate ({type(exc).__name__}: {exc})")
+
+    def run(self, model, certificate) -> None:
+        """Every check of the module docstring, in MATH.md order."""
+        if not isinstance(certificate, dict) or certificate.get("format") != CERTIFICATE_FORMAT:
+            raise _Refused(f'certificate: not an object with "format": "{CERTIFICATE_FORMAT}"')
+        self.m, self.certificate = self.read_model(model, certificate.get("model")), certificate
+        self.a = _analysed(self.m)
+        self.nonterminal = [s for s, acts in self.a.states.items() if acts]
+        report = certificate.get("report")
+        if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:
+            raise _Refused(f'report: not an object with "format": "{REPORT_FORMAT}"')
+        self.read_report(report)
+        self.check_values()
+        self.check_conditioning()
+        self.check_improvement()
+        visits = certificate.get("visits") if isinstance(certificate.get("visits"), dict) else {}
+        self.eta = self.check_visits("pi", visits.get("pi"), self.a.policy)
+        self.eta_plus = self.check_visits("pi_plus", visits.get("pi_plus"), self.executed)
+        self.each("performance difference", ["J_plus - J"], self.check_performance_difference)
+        self.check_returns(report)
+        checks = report.get("checks")
+        self.holds(report.get("verified") is True, f"report: verified is {report.get('verified')!r}, not true")
+        self.holds(isinstance(checks, dict) and bool(checks), "report: checks must be a non-empty object")
+        for name, value in (checks.items() if isinstance(checks, dict) else ()):
+            self.holds(value is True, f"report: check {name} is {value!r}, not true")
+
+    def read_model(self, given, embedded) -> _Model:
+        """The certificate's model (its policy is the analysed one; it may come from --policy), which
+        must agree with the given model in all but the policy; else the given model."""
+        if embedded is None:
+            if given is None:
+                raise _Refused("certificate: no model (neither given nor embedded)")
+            return _model(given)
+        m = _model(embedded)
+        if given is not None:
+            g = _model(given, need_policy=False)
+            for part in ("initial", "states", "goal", "tau", "horizon"):
+                self.holds(getattr(g, part) == getattr(m, part),
+                           f"model: the certificate's model differs from the given model in {part!r}")
+        return m
+
+    def read_report(self, report: dict) -> None:
+        """Claimed numbers into tables V, Vp, Q, pi, pp, R, C, I (by state); refusals are failures.
+        V, V_plus, Q, pi are numbers; pi_plus, R, chi2, I are null iff V = 0; pi must be the policy."""
+        claimed = report.get("states")
+        if not isinstance(claimed, dict):
+            raise _Refused("report: states is not an object")
+        for s in claimed:
+            if s not in self.a.states or not self.a.states[s]:
+                self.fail(f"states: {s!r} is not a non-terminal state of the analysed model")
+        tables = {key: {} for key in STATE_FIELDS}
+        self.V, self.Vp, self.Q, self.pi, self.pp, self.R, self.C, self.I = tables.values()
+        for s in self.nonterminal:
+            entry = claimed.get(s)
+            missing = [key for key in STATE_FIELDS if key not in entry] if isinstance(entry, dict) else ["all"]
+            if missing:
+                self.fail(f"states: state {s}: missing from report.states ({', '.join(missing)})")
+                continue
+            for key, table in tables.items():
+                self.read(table, s, f"{key}: state {s}", entry[key], key in ("Q", "pi", "pi_plus"))
+                if key in ("V", "V_plus", "Q", "pi") and table.get(s, 0) is None:
+                    self.fail(f"{key}: state {s}: null, but it is always a number")
+                    del table[s]
+                elif key in ("pi_plus", "R", "chi2", "I") and s in self.V and s in table:
+                    self.holds((table[s] is None) == (self.V[s] == 0), f"{key}: state {s}: "
+                               f"{'null' if table[s] is None else 'a number'} with V = {_show(self.V[s])}, "
+                               "but it is null iff V = 0")
+            for act, p in self.pi.get(s, {}).items():
+                self.equal("policy", f"state {s}, action {act}", p, self.a.policy[s][act])
+        self.J, self.Jp = (self.scalar(report, key) for key in ("J", "J_plus"))
+
+    def read(self, table: dict, s: str, where: str, value, per_action: bool) -> None:
+        """Parse ``value`` (a number, null, or a dict over the actions of ``s``) into ``table[s]``."""
+        try:
+            if per_action and value is not None:
+                actions = list(self.a.states[s])
+                if not isinstance(value, dict) or set(value) != set(actions):
+                    shown = sorted(value) if isinstance(value, dict) else value
+                    raise _Refused(f"actions: {where}: claimed actions {shown!r}, the model has {sorted(actions)}")
+                value = {act: _claimed(value[act], f"{where}, action {act}") for act in actions}
+                if None in value.values():
+                    raise _Refused(f"{where}: an action entry is null")
+            table[s] = value if per_action and value is not None else _claimed(value, where)
+        except _Refused as exc:
+            self.fail(str(exc))
+
+    def scalar(self, report: dict, key: str):
+        """A top-level claimed number that must be present and not null."""
+        try:
+            value = _claimed(report.get(key), key)
+        except _Refused as exc:
+            return self.fail(str(exc))
+        return self.fail(f"{key}: missing or null") if value is None else value
+
+    def full(self, table: dict) -> dict:
+        """Claimed values on non-terminal states, with 1 on success states and 0 on other terminals."""
+        return {**{s: ONE if s in self.a.success else ZERO for s, acts in self.a.states.items() if not acts},
+                **table}
+
+    def check_values(self) -> None:
+        """V = 0 exactly on prob0(π); Q(s,a) = Σ_o p_o V(to_o); V(s) = Σ_a π(a|s) Q(s,a); J = Σ ρ V.
+
+        Why this is THE least solution: let S⁺ be the non-terminal states off prob0.  From each of them
+        success is reachable under π, so the sub-stochastic matrix A of π on S⁺ leaks mass, Aⁿ → 0 and
+        I − A is non-singular: x = Ax + b (b = one-step success mass; moves into prob0 add V = 0, as
+        claimed and checked) has exactly one solution, the success probability (the least solution)."""
+        a, value = self.a, self.full(self.V)
+        zero = _prob0(_graph(a, a.policy), a.success)
+        self.each("zero set V", self.V, lambda s: self.holds((self.V[s] == 0) == (s in zero), f"zero set V: "
+                  f"state {s}: V = {_show(self.V[s])}, but success is {'un' * (s in zero)}reachable under π"))
+
+        def bellman(s):
+            for act, outs in a.states[s].items():
+                self.equal("bellman Q", f"state {s}, action {act}", self.Q[s][act],
+                           _sum(p * value[to] for to, p, _ in outs))
+            self.equal("bellman V", f"state {s}", self.V[s],
+                       _sum(pi * self.Q[s][act] for act, pi in a.policy[s].items()))
+        self.each("bellman", self.nonterminal, bellman)
+        self.each("J", ["J"], lambda _: self.equal("J", "Σ_s ρ(s) V(s)", self.J,
+                                                   _sum(p * value[s] for s, p in a.initial.items())))
+
+    def check_conditioning(self) -> None:
+        """MATH.md §3–§4 on every state with V > 0; multipliers are given exactly for those states."""
+        self.positive = [s for s in self.nonterminal if self.V.get(s, ZERO) > 0]
+        multipliers = self.certificate.get("multipliers")
+        self.multipliers = multipliers if isinstance(multipliers, dict) else {}
+        for s in self.multipliers:
+            self.holds(s in self.positive, f"KKT: multipliers for {s!r}, which is not a state with V > 0")
+        self.each("conditioning", self.positive, self.check_state)
+
+    def check_state(self, s: str) -> None:
+        """π⁺ = πQ/V; R = (Σπ⁺Q − V)/V; χ² = Σ_{π>0}(π⁺−π)²/π; I = Σπ(Q−V)²/V²; R = χ² = I.
+
+        Cauchy–Schwarz: every p with χ²(p‖π) ≤ ε has Σ pQ − V = Σ π(p/π − 1)(Q − V) ≤ √(χ²·Var)
+        ≤ √(ε·Var), Var = Σ π(Q − V)²; so a feasible π⁺ with gain ≥ 0 and gain² = ε·Var is a maximiser."""
+        V, Q, pi, pp = self.V[s], self.Q[s], self.a.policy[s], self.pp[s]
+        for act in pi:
+            self.equal("pi_plus", f"state {s}, action {act}: π(a)Q(a)/V", pp[act], pi[act] * Q[act] / V)
+        gain = _sum(pp[b] * Q[b] for b in pi) - V
+        var = _sum(pi[b] * (Q[b] - V) ** 2 for b in pi)
+        chi2 = _sum((pp[b] - pi[b]) ** 2 / pi[b] for b in pi if pi[b] > 0)
+        self.equal("R", f"state {s}: (Σ π⁺Q − V)/V", self.R[s], gain / V)
+        self.equal("chi2", f"state {s}: Σ (π⁺ − π)²/π", self.C[s], chi2)
+        self.equal("I", f"state {s}: Σ π(Q − V)²/V²", self.I[s], var / V**2)
+        self.holds(self.R[s] == self.C[s] == self.I[s], f"identity: state {s}: R = {_show(self.R[s])}, "
+                   f"chi2 = {_show(self.C[s])}, I = {_show(self.I[s])}")
+        eps = self.I[s]
+        self.holds(all(pp[b] >= 0 and (pi[b] > 0 or pp[b] == 0) for b in pi) and _sum(pp.values()) == 1,
+                   f"trust region: state {s}: pi_plus is not a distribution on the support of π")
+        self.holds(gain >= 0, f"trust region: state {s}: gain Σ π⁺Q − V = {_show(gain)} < 0")
+        self.equal("trust region", f"state {s}: gain² = ε·Var_π Q", gain**2, eps * var)
+        self.holds(chi2 <= eps, f"trust region: state {s}: χ²(π⁺‖π) = {_show(chi2)} > ε = I = {_show(eps)}")
+        self.check_kkt(s, chi2, eps)
+
+    def check_kkt(self, s: str, chi2: Fraction, eps: Fraction) -> None:
+        """μ = V/2, κ ≥ 0; Q(a) − 2μπ⁺(a)/π(a) − ν + κ_a = 0 where π(a) > 0; μ(χ² − ε) = 0 and
+        κ_a π⁺(a) = 0.  The problem is convex, so these KKT conditions prove π⁺ optimal."""
+        raw, pi, pp, Q = self.multipliers.get(s), self.a.policy[s], self.pp[s], self.Q[s]
+        if not isinstance(raw, dict) or not isinstance(raw.get("kappa"), dict):
+            return self.fail(f"KKT: state {s}: multipliers mu, nu, kappa missing")
+        mu, nu = _claimed(raw.get("mu"), f"KKT: state {s}: mu"), _claimed(raw.get("nu"), f"KKT: state {s}: nu")
+        kappa = {b: _claimed(k, f"KKT: state {s}: kappa {b}") for b, k in raw["kappa"].items()}
+        self.holds(set(kappa) <= set(pi) and {b for b in pi if pi[b] > 0} <= set(kappa),
+                   f"KKT: state {s}: kappa must cover the actions with π > 0, and only actions of {s}")
+        self.equal("KKT", f"state {s}: mu = V/2", mu, self.V[s] / 2)
+        self.holds(all(k >= 0 for k in kappa.values()), f"KKT: state {s}: some kappa is negative")
+        for b in (b for b in pi if pi[b] > 0):
+            residual = Q[b] - 2 * mu * pp[b] / pi[b] - nu + kappa[b]
+            self.holds(residual == 0, f"KKT stationarity: state {s}, action {b}: "
+                       f"Q − 2μπ⁺/π − ν + κ = {_show(residual)}, not 0")
+        self.holds(mu * (chi2 - eps) == 0, f"KKT slackness: state {s}: μ(χ² − ε) = {_show(mu * (chi2 - eps))}")
+        for b, k in kappa.items():
+            self.holds(k * pp[b] == 0, f"KKT slackness: state {s}, action {b}: κπ⁺ = {_show(k * pp[b])}")
+
+    def check_improvement(self) -> None:
+        """V⁺ = 0 exactly on prob0(π⁺); V⁺(s) = Σ_a π⁺(a|s) Σ_o p_o V⁺(to_o); V⁺ ≥ V; J⁺ = Σ ρ V⁺ ≥ J.
+        π⁺ is executed where V > 0, π kept elsewhere; uniqueness as in check_values."""
+        a, value = self.a, self.full(self.Vp)
+        self.executed = {s: self.pp[s] if s in self.positive and isinstance(self.pp.get(s), dict) else a.policy[s]
+                         for s in self.nonterminal}
+        zero = _prob0(_graph(a, self.executed), a.success)
+
+        def check(s):
+            self.holds((self.Vp[s] == 0) == (s in zero), f"zero set V_plus: state {s}: V_plus = "
+                       f"{_show(self.Vp[s])}, but success is {'un' * (s in zero)}reachable under the executed π⁺")
+            self.equal("bellman V_plus", f"state {s}", self.Vp[s],
+                       _mean(a.states[s], self.executed[s], lambda to, r: value[to]))
+            self.holds(self.Vp[s] >= self.V[s],
+                       f"improvement: state {s}: V_plus = {_show(self.Vp[s])} < V = {_show(self.V[s])}")
+
+        def totals(_):
+            self.equal("J_plus", "Σ_s ρ(s) V_plus(s)", self.Jp, _sum(p * value[s] for s, p in a.initial.items()))
+            self.holds(self.Jp >= self.J, f"improvement: J_plus = {_show(self.Jp)} < J = {_show(self.J)}")
+        self.each("V_plus", self.nonterminal, check)
+        self.each("J_plus", ["J_plus"], totals)
+
+    def check_visits(self, key: str, raw, policy: dict) -> dict:
+        """η(s) = ρ(s) + Σ_{s'} η(s') Σ_a policy(a|s') P(s|s',a) where η is finite; η = 0 off the
+        reachable set; η = ∞ (null) exactly on reachable closed classes.  The reachable finite states
+        each reach a terminal or a closed class, so their flow matrix leaks mass: one solution."""
+        name, eta = f"visits {key}", {}
+        if not isinstance(raw, dict):
+            self.fail(f"{name}: missing")
+            return eta
+        for s in raw:
+            if s not in self.a.states or not self.a.states[s]:
+                self.fail(f"{name}: {s!r} is not a non-terminal state of the analysed model")
+        for s in self.nonterminal:
+            try:
+                eta[s] = _claimed(raw[s], f"{name}: state {s}")
+            except KeyError:
+                self.fail(f"{name}: state {s}: missing")
+            except _Refused as exc:
+                self.fail(str(exc))
+        succ = _graph(self.a, policy)
+        reach = _reachable([s for s, p in self.a.initial.items() if p != 0], succ)
+        infinite, inflow = _recurrent(self.a, succ, reach), defaultdict(Fraction)
+        for s in (s for s in eta if eta[s] is not None):  # a closed class never flows into a finite state
+            for act, pr in policy[s].items():
+                for to, p, _ in self.a.states[s][act]:
+                    inflow[to] += eta[s] * pr * p
+
+        def check(s):
+            claim = eta[s]
+            self.holds((claim is None) == (s in infinite), f"{name}: state {s}: claimed {_show(claim)}, but it "
+                       f"{'lies' if s in infinite else 'does not lie'} in a reachable closed recurrent class")
+            if claim is None or s in infinite:
+                return
+            if s not in reach:
+                self.equal(name, f"state {s} (unreachable)", claim, ZERO)
+            self.equal(name, f"state {s}: ρ(s) + Σ η(s')P(s'→s)", claim, self.a.initial.get(s, ZERO) + inflow[s])
+        self.each(name, eta, check)
+        return eta
+
+    def check_performance_difference(self, _) -> None:
+        """J⁺ − J = Σ_{V>0} η⁺(s) V(s) I(s) (MATH.md §5), equal to the certificate's value."""
+        for s in self.positive:
+            self.holds(self.eta_plus.get(s, ZERO) is not None, f"performance difference: state {s}: "
+                       "η⁺ must be finite where V > 0")
+        total = _sum(self.eta_plus[s] * self.V[s] * self.I[s] for s in self.positive)
+        claim = _claimed(self.certificate.get("performance_difference"), "performance_difference")
+        self.equal("performance difference", "J_plus − J = Σ_{V>0} η⁺ V I", self.Jp - self.J, total)
+        self.equal("performance difference", "certificate value = J_plus − J", claim, self.Jp - self.J)
+
+    def check_returns(self, report: dict) -> None:
+        """E[G] = Σ_{η(s)<∞} η(s) Σ_a π(a|s) Σ_o p_o r_o, null iff a reachable closed class has a
+        rewarded transition (MATH.md §6); present iff some outcome of the model has a non-zero reward."""
+        rewards = any(r != 0 for acts in self.m.states.values() for outs in acts.values() for _, _, r in outs)
+        for key, eta, policy in (("expected_return", self.eta, self.a.policy),
+                                 ("expected_return_plus", self.eta_plus, self.executed)):
+            if not rewards or key not in report:
+                self.holds(rewards == (key in report), f"{key}: {'missing' if rewards else 'present'}, but "
+                           f"{'some' if rewards else 'no'} outcome of the model has a non-zero reward")
+            elif len(eta) == len(self.nonterminal):  # else missing visit counts are already reported
+                self.each(key, [key], lambda _, key=key, eta=eta, policy=policy: self.check_return(
+                    key, _claimed(report[key], key), eta, policy))
+
+    def check_return(self, key: str, claim, eta: dict, policy: dict) -> None:
+        """One E[G] claim against the verified visit counts ``eta`` under ``policy``."""
+        acts = self.a.states
+        cycling = [s for s in eta if eta[s] is None and any(
+            policy[s].get(act, ZERO) * p * r != 0 for act, outs in acts[s].items() for _, p, r in outs)]
+        if cycling:
+            return self.holds(claim is None, f"{key}: claimed {_show(claim)}, but the closed class of "
+                              f"{cycling[0]} has a rewarded transition (E[G] is not finite: null)")
+        self.equal(key, "Σ η(s) Σ_a π(a|s) Σ_o p_o r_o", claim,
+                   _sum(eta[s] * _mean(acts[s], policy[s], lambda to, r: r) for s in eta if eta[s] is not None))
+
+
+# ------------------------------------------------------------------ public entry points
+
+
+def verify_certificate(model, certificate) -> KernelResult:
+    """Re-verify ``certificate`` (sc-symbolic/certificate-1) for ``model`` (an mdp-1 dict, or None to use
+    the certificate's own model).  Never raises: every problem is a failure string."""
+    kernel = _Kernel()
+    try:
+        kernel.run(model, certificate)
+    except _Refused as exc:
+        kernel.fail(str(exc))
+    except Exception as exc:  # the kernel's contract: a verdict, never a traceback
+        kernel.fail(f"kernel: cannot verify ({type(exc).__name__}: {exc})")
+    return kernel.result
+
+
+def verify_files(model_path, certificate_path) -> KernelResult:
+    """Read both JSON files exactly (decimals → Fraction) and run ``verify_certificate``; ``model_path``
+    may be None (the certificate's embedded model is used)."""
+    documents = []
+    for path, what in ((model_path, "model"), (certificate_path, "certificate")):
+        try:
+            if path is None:
+                documents.append(None)
+                continue
+            with open(path, encoding="utf-8") as handle:
+                documents.append(_loads(handle.read()))
+        except Exception as exc:
+            return KernelResult([f"{what}: cannot read {str(path)!r} ({type(exc).__name__}: {exc})"])
+    return verify_certificate(*documents)
