@@ -19,7 +19,7 @@ from fractions import Fraction
 
 CERTIFICATE_FORMAT, REPORT_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/report-1"
 STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
-MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 10_000, 200_000, 50, 32, 10_000
+MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 20_100, 200_000, 50, 32, 10_000
 ZERO, ONE = Fraction(0), Fraction(1)
 _Model = namedtuple("_Model", "initial states goal tau horizon policy")
 _Analysed = namedtuple("_Analysed", "states initial success policy")

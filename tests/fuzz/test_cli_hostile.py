@@ -87,9 +87,9 @@ CASES = {
     "3000-digit-probability": (as_bytes(valid_model(states={
         "s0": {"go": {"win": f"1/{BIG_DIGITS}", "end": f"{'9' * 3000}/{BIG_DIGITS}"}}, "win": {}, "end": {}})),
         [], 0, None),
-    "9000-digit-denominator-no-kernel": (as_bytes(valid_model(states={
+    "9000-digit-denominator": (as_bytes(valid_model(states={
         "s0": {"go": {"win": "1e-8999", "end": "0." + "9" * 8999}}, "win": {}, "end": {}})),
-        ["--no-kernel"], 0, None),
+        [], 0, None),
     "hostile-threshold": (as_bytes(valid_model()), ["--threshold", "__import__('os')"], 2, "unexpected"),
     "hostile-policy-file": (as_bytes(valid_model()), ["--policy", "POLICY"], 2, "policy"),
 }

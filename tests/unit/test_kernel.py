@@ -260,3 +260,10 @@ def test_kkt_multipliers_must_be_signed_and_complementary():
     failures = verify_certificate(model, m).failures
     assert "KKT slackness: state a, action right: κπ⁺ = 1/4" in failures
     assert not any(f.startswith("KKT stationarity") for f in failures)
+
+
+def test_kernel_reads_every_number_the_engine_accepts():
+    from sc_symbolic import exact, kernel
+
+    assert kernel.MAX_TEXT >= exact.MAX_NUMBER_TEXT
+    assert kernel.MAX_BITS >= exact.MAX_RESULT_BITS
