@@ -196,11 +196,29 @@ def check_performance_difference(analysis) -> Check:
     total = sum((analysis.eta_plus[s] * analysis.V[s] * analysis.I[s] for s in positive
                  if analysis.I[s] is not None), d.zero)
     gap = analysis.J_plus - analysis.J
+    for s in positive:
+        if analysis.I[s] is not None and not d.nonnegative(analysis.I[s]):
+            out.append(Violation(s, "I >= 0 (each term of the sum is >= 0)", analysis.I[s], d.zero))
+        elif d.is_zero(gap) and not d.is_zero(analysis.eta_plus[s]) and not _equal(d, analysis.I[s], d.zero):
+            out.append(Violation(s, "observable failure: J_plus = J only if I = 0 where pi+ visits",
+                                 analysis.I[s], d.zero))
     if not _equal(d, gap, total):
         out.append(Violation(None, "J_plus - J = sum eta_plus V I", gap, total))
     if not _equal(d, analysis.performance_difference, total):
         out.append(Violation(None, "reported sum = sum eta_plus V I", analysis.performance_difference, total))
     return _verdict("performance_difference", out)
+
+
+def check_iteration(analysis, values: list) -> Check:
+    """MATH.md §5, iterating π_{k+1} = (π_k)⁺: J(π_0) ≤ J(π_1) ≤ … ≤ J(π_K), ``values`` = [J(π_0), …],
+    starting from J(π_0) = J and J(π_1) = J_plus of the analysis."""
+    d = analysis.domain
+    out = [Violation(None, f"J(pi_{k}) = {label}", value, stored)
+           for k, (label, stored, value) in enumerate(zip(("J", "J_plus"), (analysis.J, analysis.J_plus), values))
+           if not _equal(d, value, stored)]
+    out += [Violation(None, f"J(pi_{k}) <= J(pi_{k + 1})", before, after)
+            for k, (before, after) in enumerate(zip(values, values[1:])) if not d.nonnegative(after - before)]
+    return _verdict("iteration", out)
 
 
 #: The claims of MATH.md §3–§5, in report order.

@@ -2,7 +2,7 @@
 
     sc-symbolic check MODEL [--policy FILE] [--json | --latex] [--iterate K] [--threshold T]
                             [--max-return-states N] [--certificate FILE] [--no-kernel]
-    sc-symbolic verify MODEL CERTIFICATE [--json]
+    sc-symbolic verify MODEL CERTIFICATE [--threshold T] [--json]
     sc-symbolic prove identity|trust-region --actions N [--latex | --json]
     sc-symbolic trust-region MODEL --state S --radius δ [--json] [--plot FILE]
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE]
@@ -44,13 +44,15 @@ def _load(args):
 
 def cmd_check(args) -> int:
     from .analysis import analyse, iterate
-    from .checks import run_checks
+    from .checks import check_iteration, run_checks
     from .report import build_certificate, build_report, kernel_checked_report, render_table
 
     model = _load(args)
     analysis = analyse(model, args.max_return_states)
     checks = run_checks(analysis)
     iterations = iterate(model, args.iterate, args.max_return_states) if args.iterate else None
+    if iterations is not None:
+        checks["iteration"] = check_iteration(analysis, [J for J, _ in iterations])
     if args.no_kernel:
         report = build_report(analysis, checks, iterations=iterations)
     else:
@@ -72,7 +74,10 @@ def cmd_check(args) -> int:
 def cmd_verify(args) -> int:
     from .kernel import verify_files
 
-    result = verify_files(args.model, args.certificate)
+    result = verify_files(args.model, args.certificate, args.threshold)
+    if result.unreadable:
+        print(f"error: {result.failures[0]}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps({"ok": result.ok, "failures": result.failures}, indent=1, ensure_ascii=False))
     else:
@@ -121,20 +126,23 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="verify every claim of MATH.md §3–§5 on a model, exactly")
     check.add_argument("model", help="a sc-symbolic/mdp-1 JSON file")
     check.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
-    check.add_argument("--json", action="store_true", help="print the sc-symbolic/report-1 JSON object")
-    check.add_argument("--latex", action="store_true", help="print a LaTeX table of V, π, π⁺, R, χ², I")
+    output = check.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the sc-symbolic/report-1 JSON object")
+    output.add_argument("--latex", action="store_true", help="print a LaTeX table of V, π, π⁺, R, χ², I")
     check.add_argument("--iterate", type=int, default=0, metavar="K", help="apply success conditioning K times, report J")
     check.add_argument("--threshold", metavar="T", help="success = return ≥ T (overrides the model's success)")
     check.add_argument("--max-return-states", type=int, default=None, metavar="N",
-                       help="bound on the number of return-augmented states")
+                       help="bound on the number of time-indexed / return-augmented states")
     check.add_argument("--certificate", metavar="FILE", help="write a self-contained certificate to FILE")
     check.add_argument("--no-kernel", action="store_true", help="skip the trusted kernel's re-verification")
     check.set_defaults(run=cmd_check)
 
     verify = sub.add_parser("verify", help="re-verify a certificate with the trusted kernel (stdlib only)")
-    verify.add_argument("model")
-    verify.add_argument("certificate")
-    verify.add_argument("--json", action="store_true")
+    verify.add_argument("model", help="the sc-symbolic/mdp-1 file the certificate claims to be about")
+    verify.add_argument("certificate", help="a certificate written by check --certificate")
+    verify.add_argument("--threshold", metavar="T",
+                        help="success = return ≥ T, as given to check --threshold when the certificate was made")
+    verify.add_argument("--json", action="store_true", help='print {"ok": ..., "failures": [...]}')
     verify.set_defaults(run=cmd_verify)
 
     _add_subcommands(sub)

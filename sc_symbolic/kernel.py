@@ -31,6 +31,7 @@ class KernelResult:
 
     failures: list = field(default_factory=list)
     equations: int = 0
+    unreadable: bool = False  # a file could not be read as JSON: invalid input, not a refutation
 
     @property
     def ok(self) -> bool:
@@ -452,8 +453,10 @@ class _Kernel:
         if given is not None:
             g = _model(given, need_policy=False)
             for part in ("initial", "states", "goal", "tau", "horizon"):
+                hint = " (a certificate of check --threshold T is verified with verify --threshold T)" \
+                    if part in ("goal", "tau") else ""
                 self.holds(getattr(g, part) == getattr(m, part),
-                           f"model: the certificate's model differs from the given model in {part!r}")
+                           f"model: the certificate's model differs from the given model in {part!r}{hint}")
         return m
 
     def read_report(self, report: dict) -> None:
@@ -700,9 +703,10 @@ def verify_certificate(model, certificate) -> KernelResult:
     return kernel.result
 
 
-def verify_files(model_path, certificate_path) -> KernelResult:
+def verify_files(model_path, certificate_path, threshold=None) -> KernelResult:
     """Read both JSON files exactly (decimals → Fraction) and run ``verify_certificate``; ``model_path``
-    may be None (the certificate's embedded model is used)."""
+    may be None (the certificate's embedded model is used).  ``threshold`` replaces the given model's
+    success by ``{"return_at_least": threshold}``, as ``check --threshold`` did."""
     documents = []
     for path, what in ((model_path, "model"), (certificate_path, "certificate")):
         try:
@@ -712,5 +716,8 @@ def verify_files(model_path, certificate_path) -> KernelResult:
             with open(path, encoding="utf-8") as handle:
                 documents.append(_loads(handle.read()))
         except Exception as exc:
-            return KernelResult([f"{what}: cannot read {str(path)!r} ({type(exc).__name__}: {exc})"])
+            return KernelResult([f"{what}: cannot read {str(path)!r} ({type(exc).__name__}: {exc})"],
+                                unreadable=True)
+    if threshold is not None and isinstance(documents[0], dict):
+        documents[0] = {**documents[0], "success": {"return_at_least": threshold}}
     return verify_certificate(*documents)

@@ -134,7 +134,7 @@ def render_table(report: dict) -> str:
     if "kernel" in report:
         lines.append("kernel: " + ("re-verified" if report["kernel"]["ok"] else "REFUSED: " + "; ".join(report["kernel"]["failures"][:5])))
     if "iterations" in report:
-        lines.append("iterations J: " + " <= ".join(report["iterations"]))
+        lines.append("J per iteration: " + ", ".join(report["iterations"]))
     for note in report.get("notes", []):
         lines.append(f"note: {note}")
     lines.append("verified" if report["verified"] else "NOT verified")

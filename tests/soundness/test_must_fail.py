@@ -10,7 +10,7 @@ import pytest
 
 import sc_symbolic.analysis as analysis_module
 from sc_symbolic.analysis import analyse
-from sc_symbolic.checks import CHECKS
+from sc_symbolic.checks import CHECKS, check_iteration
 from sc_symbolic.cli import main
 from sc_symbolic.exact import rational, rational_to_str
 from sc_symbolic.model import from_dict
@@ -88,6 +88,10 @@ def corrupt_sum(a):
     a.performance_difference += TINY
 
 
+def claim_no_improvement(a):
+    a.J_plus = a.J
+
+
 #: check name → [(corruption, analysis factory, relation the witness must name)]
 MUST_FAIL = {
     "identity": [(corrupt_R, bandit, "R = (sum pi+ Q - V)/V"), (corrupt_I, bandit, "I = Var_pi Q / V^2"),
@@ -102,7 +106,9 @@ MUST_FAIL = {
                     (corrupt_Q, bandit, "Q(b) = sum_o p V(to)"), (corrupt_J_plus, bandit, "J_plus = sum rho V")],
     "performance_difference": [(corrupt_eta_plus, grid, "flow: eta_plus(s) = rho(s) + sum eta_plus P"),
                                (corrupt_J_plus, bandit, "J_plus - J = sum eta_plus V I"),
-                               (corrupt_sum, bandit, "reported sum = sum eta_plus V I")],
+                               (corrupt_sum, bandit, "reported sum = sum eta_plus V I"),
+                               (claim_no_improvement, grid,
+                                "observable failure: J_plus = J only if I = 0 where pi+ visits")],
 }
 
 
@@ -161,3 +167,25 @@ def test_cli_exits_1_and_names_the_witness_on_a_corrupted_analysis(monkeypatch, 
     witness = report["witnesses"]["trust_region"][0]
     assert witness == {"state": "s0", "relation": "radius = I(s) (set by the data)",
                        "lhs": rational_to_str(rational(233, 625) + TINY), "rhs": "233/625"}
+
+
+@pytest.mark.parametrize("values,relation", [
+    (lambda a: [a.J, a.J_plus, a.J_plus - TINY], "J(pi_1) <= J(pi_2)"),
+    (lambda a: [a.J + TINY, a.J_plus], "J(pi_0) = J"),
+    (lambda a: [a.J, a.J_plus + TINY, a.J_plus + TINY], "J(pi_1) = J_plus"),
+])
+def test_iteration_check_refuses_a_decreasing_or_detached_sequence(values, relation):
+    analysis = grid()
+    assert check_iteration(analysis, [analysis.J, analysis.J_plus]).holds
+    check = check_iteration(analysis, values(analysis))
+    assert not check.holds and relation in [v.relation for v in check.witness]
+
+
+def test_iterate_adds_the_iteration_check_to_the_report(tmp_path):
+    path = tmp_path / "grid.json"
+    path.write_text(json.dumps(GRID))
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        status = main(["check", str(path), "--json", "--iterate", "3"])
+    report = json.loads(buffer.getvalue())
+    assert status == 0 and report["checks"]["iteration"] is True and len(report["iterations"]) == 4

@@ -102,3 +102,29 @@ def test_check_does_not_import_sympy_for_numeric_models():
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "gridworld.json")],
                             capture_output=True, text=True, check=True)
     assert result.stderr.strip() == "False"
+
+
+def test_certificate_of_a_threshold_check_is_verified_with_the_same_threshold(capsys, tmp_path):
+    certificate = tmp_path / "cert.json"
+    model = str(EXAMPLES / "risky_bandit.json")
+    assert run(capsys, "check", model, "--threshold", "3", "--certificate", str(certificate))[0] == 0
+    assert run(capsys, "verify", model, str(certificate), "--threshold", "3")[0] == 0
+    status, out, _ = run(capsys, "verify", model, str(certificate))
+    assert status == 1 and "differs from the given model in 'goal'" in out and "--threshold" in out
+    status, out, _ = run(capsys, "verify", model, str(certificate), "--threshold", "2")
+    assert status == 1 and "'tau'" in out
+
+
+def test_verify_unreadable_input_exits_2(capsys, tmp_path):
+    status, out, err = run(capsys, "verify", "/nonexistent/model.json", str(EXAMPLES / "gridworld.json"))
+    assert status == 2 and out == "" and "cannot read" in err and err.count("\n") == 1
+    broken = tmp_path / "cert.json"
+    broken.write_text("{")
+    status, out, err = run(capsys, "verify", str(EXAMPLES / "gridworld.json"), str(broken))
+    assert status == 2 and out == "" and "certificate: cannot read" in err
+
+
+def test_json_and_latex_are_exclusive(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", str(EXAMPLES / "gridworld.json"), "--json", "--latex"])
+    assert exit_info.value.code == 2
