@@ -12,6 +12,7 @@ are one printable line whatever the input holds (``describe_value``).
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 from dataclasses import dataclass, field
@@ -430,7 +431,11 @@ def _horizon(raw):
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise ModelError("horizon", f"{describe_value(raw)} is not an integer", "horizon is an integer ≥ 0 or null")
+        what = describe_value(raw)
+        if not isinstance(raw, bool) and isinstance(raw, numbers.Rational):
+            what = f"{what} (a number written with a fraction part or an exponent)"
+        raise ModelError("horizon", f"{what} is not an integer",
+                         "horizon is a JSON integer ≥ 0 such as 3 (not 3.0 or \"3\") or null")
     if raw < 0 or raw > MAX_HORIZON:
         raise ModelError("horizon", f"horizon {describe_value(raw)}", f"horizon is an integer in [0, {MAX_HORIZON}]")
     return int(raw)

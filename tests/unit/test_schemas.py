@@ -45,3 +45,30 @@ def test_reports_and_certificates_match(capsys, tmp_path, example):
 def test_malformed_models_are_rejected(broken):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema("mdp-1"))
+
+
+CONSTANTS = {"format": "sc-symbolic/mdp-1", "initial": {"s": "1"},
+             "states": {"s": {"a": [{"to": "g", "p": "1", "r": "1/2 + 1/2"}]}, "g": {}},
+             "success": {"return_at_least": "1/2 + 1/2"}, "policy": "uniform"}
+
+
+def test_schema_and_loader_agree_on_constant_expressions():
+    from sc_symbolic.model import from_dict
+
+    jsonschema.validate(CONSTANTS, schema("mdp-1"))
+    assert from_dict(CONSTANTS).threshold == 1
+
+
+@pytest.mark.parametrize("broken", [
+    dict(CONSTANTS, success={"return_at_least": "p"}),
+    dict(CONSTANTS, parameters={"p": ["0", "1"]}, states={"s": {"a": [{"to": "g", "p": "1", "r": "p"}]}, "g": {}}),
+    dict(CONSTANTS, parameters={"p": ["\u0661", "1"]}),
+])
+def test_schema_refuses_what_the_loader_refuses(broken):
+    from sc_symbolic.errors import ModelError
+    from sc_symbolic.model import from_dict
+
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema("mdp-1"))
+    with pytest.raises(ModelError):
+        from_dict(broken)
