@@ -105,7 +105,8 @@ def render_table(report: dict) -> str:
     if "expected_return" in report:
         lines.append(f"E[G] = {_cell(report['expected_return'])}   E+[G] = {_cell(report['expected_return_plus'])}")
     if "threshold" in report:
-        lines.append(f"success: return >= {report['threshold']} (states are (s|G=return))")
+        names = "s|t=k|G=c" if "horizon" in report else "s|G=c"
+        lines.append(f"success: return >= {report['threshold']} (states are {names}: c = return so far)")
     items = list(report["states"].items())
     for s, row in items[:TABLE_STATES]:
         lines.append("")

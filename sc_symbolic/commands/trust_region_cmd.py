@@ -66,7 +66,7 @@ def _render_text(optimum, state: str, model_name: str) -> str:
              f" ({optimum.regime})"]
     lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.append(f"value  = {optimum.value}  ≈ {as_float(optimum.value):.6g}")
-    lines.append(f"nu     = {optimum.nu}")
+    lines.append(f"nu     = {'undefined (δ = 0)' if optimum.nu is None else optimum.nu}")
     lines.append(f"active = {', '.join(map(str, optimum.active))}")
     if optimum.multipliers is None:
         lines.append("multipliers: none (δ = 0: the feasible set is {π})")
@@ -74,7 +74,9 @@ def _render_text(optimum, state: str, model_name: str) -> str:
         kappa = ", ".join(f"{a}: {k}" for a, k in optimum.multipliers["kappa"].items())
         lines.append(f"multipliers: mu = {optimum.multipliers['mu']}, nu = {optimum.multipliers['nu']}, "
                      f"kappa = {{{kappa}}}")
-    if optimum.verified:
+    if optimum.verified and optimum.multipliers is None:
+        lines.append("certificate: verified exactly (χ²(p‖π) = 0 forces p = π on the support of π)")
+    elif optimum.verified:
         lines.append("certificate: verified exactly (KKT: stationarity, feasibility, slackness)")
     else:
         lines.append("certificate: NOT verified:")
