@@ -6,8 +6,8 @@
 * Threshold τ: states ``(x, c)`` named ``"x|G=c"`` (c the accumulated return, in
   lowest terms); success = an original terminal state with c ≥ τ.  Both at
   once: ``"s|t=k|G=c"``.
-Only states reachable from ρ (through outcomes with p ≠ 0 of any action) are
-built.  The policy lifts: π(a | (s, t, c)) = π(a | s).  Imports model, exact, errors.
+Only states reachable from ρ (from states with ρ ≠ 0, through outcomes with
+p ≠ 0 of any action) are built.  The policy lifts: π(a | (s, t, c)) = π(a | s).  Imports model, exact, errors.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def analysed_model(model: Model, max_states: int | None = None) -> tuple[Model, 
 
     initial = {}
     queue = deque()
-    for s, p in model.initial.items():
+    for s in model.initial_support:
+        p = model.initial[s]
         label, new = visit(s, 0, zero)
         initial[label] = initial.get(label, model.domain.zero) + p
         if new:
@@ -110,8 +111,9 @@ def _refuse_infinite_returns(model: Model) -> None:
     Inside each strongly connected component, assign potentials φ with
     φ(to) = φ(s) + r along edges; a conflict is a cycle with non-zero reward sum.
     """
-    successors = {s: [o.to for outs in acts.values() for o in outs] for s, acts in model.states.items()}
-    reachable = reachable_from(model.initial, successors)
+    successors = {s: [o.to for outs in acts.values() for o in outs if not model.domain.is_zero(o.p)]
+                  for s, acts in model.states.items()}
+    reachable = reachable_from(model.initial_support, successors)
     graph = {s: [t for t in successors[s] if t in reachable] for s in reachable}
     for component in strongly_connected_components(graph):
         members = set(component)
@@ -121,7 +123,7 @@ def _refuse_infinite_returns(model: Model) -> None:
             s = stack.pop()
             for a, outs in model.states[s].items():
                 for o in outs:
-                    if o.to not in members:
+                    if o.to not in members or model.domain.is_zero(o.p):
                         continue
                     value = potential[s] + o.r
                     if o.to not in potential:

@@ -139,10 +139,10 @@ def count_trajectories(model, policy, cap: int) -> int:
         memo[state] = total
         return total
 
-    order = _postorder(model, policy, [s for s, p in model.initial.items() if not domain.is_zero(p)])
+    order = _postorder(model, policy, model.initial_support)
     for state in order:
         paths(state)
-    return min(sum(memo[s] for s, p in model.initial.items() if not domain.is_zero(p)), cap + 1)
+    return min(sum(memo[s] for s in model.initial_support), cap + 1)
 
 
 def _postorder(model, policy, roots) -> list:

@@ -248,7 +248,7 @@ def initial_value(model, values) -> object:
 def recurrent_states(model, transitions) -> set:
     """Reachable non-terminal states in closed classes under π (visited infinitely often)."""
     successors = _successors(model, transitions)
-    reachable = reachable_from(model.initial, successors)
+    reachable = reachable_from(model.initial_support, successors)
     nonterminal = [s for s in reachable if model.states[s]]
     return {s for component in bottom_components(successors, nonterminal) for s in component}
 
@@ -262,7 +262,7 @@ def visit_counts(model, policy, transitions=None) -> dict:
     domain = model.domain
     transitions = transitions if transitions is not None else policy_transitions(model, policy)
     successors = _successors(model, transitions)
-    reachable = reachable_from(model.initial, successors)
+    reachable = reachable_from(model.initial_support, successors)
     recurrent = recurrent_states(model, transitions)
     transient = [s for s in model.states if model.states[s] and s in reachable and s not in recurrent]
     members = set(transient)

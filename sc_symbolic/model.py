@@ -82,6 +82,11 @@ class Model:
         """Non-terminal states in model order."""
         return [s for s, acts in self.states.items() if acts]
 
+    @property
+    def initial_support(self) -> list[str]:
+        """States with ρ(s) ≠ 0: where episodes start (a ρ(s) = 0 entry starts nothing)."""
+        return [s for s, p in self.initial.items() if not self.domain.is_zero(p)]
+
     def is_terminal(self, state: str) -> bool:
         return not self.states[state]
 

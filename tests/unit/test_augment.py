@@ -70,3 +70,22 @@ def test_name_collision_is_refused():
                         success_states=["x|t=1"], horizon=1)
     with pytest.raises(UnsupportedModelError, match="produced twice"):
         analysed_model(model)
+
+
+def test_an_initial_entry_of_probability_zero_starts_nothing():
+    model = build_model({"s0": {"a": {"goal": 1}}, "s1": {"a": {"goal": 1}}, "goal": {}},
+                        {"s0": 1, "s1": 0}, success_states=["goal"], horizon=1)
+    analysed, _ = analysed_model(model)
+    assert analysed.nonterminal == ["s0|t=0"] and analysed.initial == {"s0|t=0": 1}
+
+
+def test_a_cycle_through_impossible_outcomes_does_not_make_the_returns_infinite():
+    model = build_model({"s0": {"a": [{"to": "s0", "p": 0, "r": 1}, {"to": "end", "p": 1}]},
+                         "s1": {"a": [{"to": "s1", "p": 1, "r": 1}]}, "end": {}},
+                        {"s0": 1, "s1": 0}, threshold=0)
+    analysed, _ = analysed_model(model)
+    assert analysed.nonterminal == ["s0|G=0"]
+    cyclic = build_model({"s0": {"a": [{"to": "s0", "p": "1/2", "r": 1}, {"to": "end", "p": "1/2"}]}, "end": {}},
+                         {"s0": 1}, threshold=0)
+    with pytest.raises(UnsupportedModelError, match="infinite"):
+        analysed_model(cyclic)

@@ -94,3 +94,12 @@ def test_dense_and_sparse_paths_agree(monkeypatch):
     monkeypatch.setattr(evaluate, "_flint", None)
     sparse = evaluate.solve_fixed_point(rows, QQ)
     assert dense == sparse
+
+
+def test_a_zero_probability_initial_state_is_not_reached():
+    from sc_symbolic.analysis import analyse
+
+    model = build_model({"s0": {"a": {"goal": 1}}, "s1": {"a": [{"to": "s1", "p": 1, "r": 1}]}, "goal": {}},
+                        {"s0": 1, "s1": 0}, success_states=["goal"])
+    analysis = analyse(model)
+    assert analysis.eta["s1"] == 0 and analysis.expected_return == 0
