@@ -317,28 +317,33 @@ def _run_exhaustive(prop, bounds, clock, workers, progress) -> tuple:
 
 def _run_hypothesis(prop, bounds, seed, clock) -> tuple:
     from hypothesis import HealthCheck, Phase, find, settings
-    from hypothesis.errors import NoSuchExample
+    from hypothesis.errors import Flaky, NoSuchExample
 
     from .generators import candidates_strategy
 
     checked = 0
+    budget = clock.budget if clock.budget is not None else 10**9
+    latest = None  # the shrinker's current best: the last candidate that held
 
     def condition(candidate) -> bool:
-        nonlocal checked
-        checked += 1
-        if clock.over_time():
+        """Shrinking calls count against the budget too: past it, no candidate is checked."""
+        nonlocal checked, latest
+        if checked >= budget or clock.over_time():
             return False
-        return _holds(prop, candidate)
+        checked += 1
+        if _holds(prop, candidate):
+            latest = candidate
+            return True
+        return False
 
-    budget = clock.budget if clock.budget is not None else 10**9
     config = settings(max_examples=budget, deadline=None, database=None, derandomize=False,
                       phases=[Phase.generate, Phase.shrink],
                       suppress_health_check=list(HealthCheck))
     try:
         found = find(candidates_strategy(bounds), condition, settings=config, random=random.Random(seed))
-    except NoSuchExample:
-        return checked, None
-    return checked, normalise(found)
+    except (NoSuchExample, Flaky):  # Flaky: the budget ran out while Hypothesis replayed its shrunk example
+        found = latest
+    return checked, None if found is None else normalise(found)
 
 
 # ------------------------------------------------------------------ files

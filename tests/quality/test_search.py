@@ -124,6 +124,14 @@ def test_user_registered_property():
         PROPERTIES.pop("always-risky")
 
 
+@pytest.mark.parametrize("budget", [5, 60, 100])
+def test_hypothesis_counts_shrinking_against_the_budget(budget):
+    result = search("misalignment", "hypothesis", Bounds(1, 2, 2, 2, 3), seed=1, budget=budget, minimise=False)
+    assert result.checked <= budget
+    if result.found:
+        assert violates(get_property("misalignment"), result.raw_candidate) is not None
+
+
 @pytest.mark.parametrize("method", ["random", "hypothesis"])
 def test_same_seed_same_witness(method):
     bounds = Bounds(2, 2, 2, 3, 3)
