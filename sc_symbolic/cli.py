@@ -39,7 +39,13 @@ def _load(args):
         data["policy"] = override
     if getattr(args, "threshold", None) is not None:
         data["success"] = {"return_at_least": args.threshold}
-    return from_dict(data, name=stem)
+    model = from_dict(data, name=stem)
+    if model.threshold is not None and not model.has_rewards:
+        from .errors import UnsupportedModelError
+
+        raise UnsupportedModelError(f"model {model.name!r}: success is return ≥ τ, but no outcome carries a "
+                                    "non-zero reward, so every return is 0 (put rewards \"r\" on outcomes)")
+    return model
 
 
 def cmd_check(args) -> int:
@@ -57,6 +63,10 @@ def cmd_check(args) -> int:
         report = build_report(analysis, checks, iterations=iterations)
     else:
         report = kernel_checked_report(analysis, checks, iterations=iterations)
+    if model.threshold is not None:
+        from .thresholds import markov_variant
+
+        report["markov_variant"] = markov_variant(model, max_states=args.max_return_states).to_dict()
     if args.certificate:
         with open(args.certificate, "w", encoding="utf-8") as handle:
             json.dump(build_certificate(analysis, report), handle, indent=1)
@@ -130,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="print the sc-symbolic/report-1 JSON object")
     output.add_argument("--latex", action="store_true", help="print a LaTeX table of V, π, π⁺, R, χ², I")
     check.add_argument("--iterate", type=int, default=0, metavar="K", help="apply success conditioning K times, report J")
-    check.add_argument("--threshold", metavar="T", help="success = return ≥ T (overrides the model's success)")
+    check.add_argument("--threshold", metavar="T",
+                       help="success = return ≥ T (overrides the model's success; a negative T as --threshold=-1/2)")
     check.add_argument("--max-return-states", type=int, default=None, metavar="N",
                        help="bound on the number of time-indexed / return-augmented states")
     check.add_argument("--certificate", metavar="FILE", help="write a self-contained certificate to FILE")

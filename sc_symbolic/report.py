@@ -134,6 +134,13 @@ def render_table(report: dict) -> str:
             lines.append(f"  {name}: {where}{v['relation']}: {v['lhs']} vs {v['rhs']}")
     if "kernel" in report:
         lines.append("kernel: " + ("re-verified" if report["kernel"]["ok"] else "REFUSED: " + "; ".join(report["kernel"]["failures"][:5])))
+    if "markov_variant" in report:
+        mv = report["markov_variant"]
+        verdict = "  ".join(f"{name} {'holds' if mv[key] else 'FAILS'}" for name, key in
+                            (("identity", "identity_holds"), ("trust region", "trust_region_holds"),
+                             ("improvement", "improves")))
+        lines.append(f"Markov variant pi_bar (pooled over the return): P(G >= tau) {mv['probability']} -> "
+                     f"{mv['probability_bar']} (pi+: {mv['probability_plus']});  {verdict}")
     if "iterations" in report:
         lines.append("J per iteration: " + ", ".join(report["iterations"]))
     for note in report.get("notes", []):

@@ -13,6 +13,7 @@ time; the search package is imported inside the handler.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 
@@ -79,6 +80,8 @@ def run_search(args) -> int:
     if args.method not in METHODS:
         raise ModelError("--method", f"unknown method {args.method!r}", "methods: " + ", ".join(METHODS))
     bounds = Bounds(args.max_states, args.max_actions, args.max_outcomes, args.max_denominator, args.max_reward)
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise ModelError("--out", f"{args.out!r} is a file", "--out names a directory for the witness files")
     if args.scheduler is not None:
         from ..search.distributed import require_dask
 

@@ -110,6 +110,10 @@ def _pool(workers: int):
     return context.Pool(workers)
 
 
+#: More processes than this only thrash: four per core.
+MAX_WORKERS = 4 * (os.cpu_count() or 1)
+
+
 class _Clock:
     def __init__(self, budget, time_limit):
         self.start = time.perf_counter()
@@ -135,6 +139,12 @@ def _validate(prop_name, method, bounds, budget, time_limit, workers):
         raise ModelError("--time", f"{time_limit!r} is not positive", "the time limit is a positive number of seconds")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ModelError("--workers", f"{workers!r} is not a positive integer", "workers are processes, at least 1")
+    if workers > MAX_WORKERS:
+        raise ModelError("--workers", f"{workers} workers",
+                         f"at most {MAX_WORKERS} worker processes (4 per core here; use --scheduler for a cluster)")
+    if workers > 1 and method in ("hypothesis", "smt"):
+        raise ModelError("--workers", f"{workers} workers with --method {method}",
+                         "the hypothesis and smt methods run in one process (random and exhaustive use workers)")
     return prop
 
 
@@ -182,7 +192,7 @@ def search(property_name: str, method: str = "random", bounds: Bounds | None = N
         if minimise:
             best = raw
             while True:  # shrink, polish, and again while polishing finds something smaller
-                best, steps, _ = shrink(best, lambda c: _holds(prop, c))
+                best, steps, _ = shrink(best, lambda c: bounds.contains(c) and _holds(prop, c))
                 result.shrink_steps += steps
                 polished = _polish(prop, best, clock)
                 if polished == best:
@@ -315,9 +325,13 @@ def _run_exhaustive(prop, bounds, clock, workers, progress) -> tuple:
             pool.join()
 
 
+class _Stop(Exception):
+    """Raised inside Hypothesis's search when the budget or the time limit is used up."""
+
+
 def _run_hypothesis(prop, bounds, seed, clock) -> tuple:
     from hypothesis import HealthCheck, Phase, find, settings
-    from hypothesis.errors import Flaky, NoSuchExample
+    from hypothesis.errors import NoSuchExample
 
     from .generators import candidates_strategy
 
@@ -326,10 +340,10 @@ def _run_hypothesis(prop, bounds, seed, clock) -> tuple:
     latest = None  # the shrinker's current best: the last candidate that held
 
     def condition(candidate) -> bool:
-        """Shrinking calls count against the budget too: past it, no candidate is checked."""
+        """Shrinking calls count against the budget too; past the budget or the time limit, stop."""
         nonlocal checked, latest
         if checked >= budget or clock.over_time():
-            return False
+            raise _Stop
         checked += 1
         if _holds(prop, candidate):
             latest = candidate
@@ -341,7 +355,7 @@ def _run_hypothesis(prop, bounds, seed, clock) -> tuple:
                       suppress_health_check=list(HealthCheck))
     try:
         found = find(candidates_strategy(bounds), condition, settings=config, random=random.Random(seed))
-    except (NoSuchExample, Flaky):  # Flaky: the budget ran out while Hypothesis replayed its shrunk example
+    except (NoSuchExample, _Stop):
         found = latest
     return checked, None if found is None else normalise(found)
 

@@ -242,3 +242,25 @@ def test_reference_example_is_a_misalignment_witness():
 
     witness = get_property("misalignment").predicate(load_model(path))
     assert witness is not None and (witness.lhs, witness.rhs) == (rational(7, 6), rational(5, 4))
+
+
+@pytest.mark.parametrize("method", ["random", "exhaustive"])
+def test_minimised_witness_stays_within_the_bounds(method):
+    bounds = Bounds(2, 2, 2, 3, 1)  # folding two states into one would add their rewards up to 2
+    result = search("misalignment", method, bounds, seed=1, budget=2000 if method == "random" else None)
+    assert result.found and bounds.contains(result.candidate)
+
+
+def test_hypothesis_stops_at_the_time_limit():
+    result = search("no-improvement", "hypothesis", Bounds(3, 2, 2, 3, 2), seed=1, time_limit=1.0)
+    assert not result.found and result.seconds < 20
+
+
+def test_workers_are_bounded():
+    from sc_symbolic.errors import ModelError
+    from sc_symbolic.search.engine import MAX_WORKERS
+
+    with pytest.raises(ModelError, match="worker processes"):
+        search("misalignment", "random", TINY, budget=10, workers=MAX_WORKERS + 1)
+    with pytest.raises(ModelError, match="one process"):
+        search("misalignment", "hypothesis", TINY, budget=10, workers=2)

@@ -128,3 +128,33 @@ def test_json_and_latex_are_exclusive(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["check", str(EXAMPLES / "gridworld.json"), "--json", "--latex"])
     assert exit_info.value.code == 2
+
+
+def test_threshold_report_carries_the_markov_variant(capsys):
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "risky_bandit.json"), "--threshold", "2", "--json")
+    mv = json.loads(out)["markov_variant"]
+    assert status == 0 and {"identity_holds", "trust_region_holds", "improves", "policy"} <= set(mv)
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "gridworld.json"), "--json")
+    assert "markov_variant" not in json.loads(out)
+
+
+def test_markov_variant_breaking_the_identity_is_shown_by_check(capsys, tmp_path):
+    # at s1 the return so far is 0 or -1: pooling over it, π̄ differs from π⁺
+    model = {"format": "sc-symbolic/mdp-1", "name": "markov witness", "initial": {"s0": "1"},
+             "states": {"s0": {"a": {"s1": "1"}, "b": [{"to": "s1", "p": "1", "r": "-1"}]},
+                        "s1": {"a": [{"to": "end", "p": "1", "r": "-1"}], "b": {"end": "1"}}, "end": {}},
+             "success": {"return_at_least": "-1"}, "policy": "uniform"}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model))
+    status, out, _ = run(capsys, "check", str(path), "--json")
+    report = json.loads(out)
+    mv = report["markov_variant"]
+    assert status == 0 and report["verified"] is True
+    assert mv["identity_holds"] is False and mv["witnesses"]["identity"]["lhs"] != mv["witnesses"]["identity"]["rhs"]
+    status, out, _ = run(capsys, "check", str(path))
+    assert "identity FAILS" in out
+
+
+def test_threshold_on_a_model_without_rewards_exits_2(capsys):
+    status, out, err = run(capsys, "check", str(EXAMPLES / "three_armed_bandit.json"), "--threshold", "1")
+    assert status == 2 and out == "" and "no outcome carries a non-zero reward" in err
