@@ -24,22 +24,9 @@ from .errors import ScError
 
 
 def _load(args):
-    from .model import _read, from_dict
+    from .model import load_model_file
 
-    data, stem = _read(args.model, "model")
-    if not isinstance(data, dict):
-        from .errors import ModelError
-
-        raise ModelError("model", "the model file must hold a JSON object", "mdp-1 files are objects")
-    data = dict(data)
-    if getattr(args, "policy", None):
-        override, _ = _read(args.policy, "policy file")
-        if isinstance(override, dict) and set(override) == {"policy"}:
-            override = override["policy"]
-        data["policy"] = override
-    if getattr(args, "threshold", None) is not None:
-        data["success"] = {"return_at_least": args.threshold}
-    model = from_dict(data, name=stem)
+    model = load_model_file(args.model, args.policy, args.threshold)
     if model.threshold is not None and not model.has_rewards:
         from .errors import UnsupportedModelError
 
@@ -68,7 +55,9 @@ def cmd_check(args) -> int:
 
         report["markov_variant"] = markov_variant(model, max_states=args.max_return_states).to_dict()
     if args.certificate:
-        with open(args.certificate, "w", encoding="utf-8") as handle:
+        from .commands import writing
+
+        with writing("--certificate", args.certificate), open(args.certificate, "w", encoding="utf-8") as handle:
             json.dump(build_certificate(analysis, report), handle, indent=1)
     if args.json:
         print(json.dumps(report, indent=1, ensure_ascii=False))
@@ -83,7 +72,9 @@ def cmd_check(args) -> int:
 
 def cmd_verify(args) -> int:
     from .kernel import verify_files
+    from .model import load_model_file
 
+    load_model_file(args.model, threshold=args.threshold)  # an invalid model is invalid input (exit 2)
     result = verify_files(args.model, args.certificate, args.threshold)
     if result.unreadable:
         print(f"error: {result.failures[0]}", file=sys.stderr)
@@ -129,8 +120,15 @@ def _add_subcommands(sub) -> None:
         module.add_parser(sub)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line of stderr (exit 2), like every other invalid input."""
+
+    def error(self, message):
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sc-symbolic", description="Exact proof checker for success conditioning.")
+    parser = _Parser(prog="sc-symbolic", description="Exact proof checker for success conditioning.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="verify every claim of MATH.md §3–§5 on a model, exactly")

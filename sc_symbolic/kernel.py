@@ -12,7 +12,9 @@ Not trusted: the engine that wrote the certificate.  Parametric models are refus
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections import defaultdict, deque, namedtuple
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -20,6 +22,7 @@ from fractions import Fraction
 CERTIFICATE_FORMAT, REPORT_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/report-1"
 STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
 MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 20_100, 200_000, 50, 32, 10_000
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a certificate holds every exact value: larger than its model
 ZERO, ONE = Fraction(0), Fraction(1)
 _Model = namedtuple("_Model", "initial states goal tau horizon policy")
 _Analysed = namedtuple("_Analysed", "states initial success policy")
@@ -713,8 +716,13 @@ def verify_files(model_path, certificate_path, threshold=None) -> KernelResult:
             if path is None:
                 documents.append(None)
                 continue
-            with open(path, encoding="utf-8") as handle:
-                documents.append(_loads(handle.read()))
+            if not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISCHR(os.stat(path).st_mode):
+                raise OSError("not a regular file (a pipe, socket or directory)")
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise OSError(f"larger than {MAX_FILE_BYTES} bytes")
+            documents.append(_loads(raw.decode("utf-8")))
         except Exception as exc:
             return KernelResult([f"{what}: cannot read {str(path)!r} ({type(exc).__name__}: {exc})"],
                                 unreadable=True)

@@ -12,9 +12,11 @@ are one printable line whatever the input holds (``describe_value``).
 
 from __future__ import annotations
 
+import keyword
 import numbers
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,46 +128,78 @@ class Model:
 # ------------------------------------------------------------------ loading
 
 
-def load_model(source, policy=None, name: str | None = None) -> Model:
+def load_model(source, policy=None, name: str | None = None, threshold=None) -> Model:
     """Load and validate a model from a path, JSON text or dict.
 
     ``policy`` optionally overrides the model's policy: a path, JSON text, a
-    dict (bare policy or ``{"policy": ...}``) or ``"uniform"``.
+    dict (bare policy or ``{"policy": ...}``) or ``"uniform"``.  ``threshold``
+    optionally replaces its success by ``{"return_at_least": threshold}``.
     """
     data, default_name = _read(source, "model")
-    if policy is not None:
-        override, _ = _read(policy, "policy file") if not (isinstance(policy, str) and policy == "uniform") \
-            else ("uniform", None)
-        if isinstance(override, dict) and set(override) == {"policy"}:
-            override = override["policy"]
+    if policy is not None or threshold is not None:
         if not isinstance(data, dict):
             raise ModelError("model", "the model file must hold a JSON object", "mdp-1 files are objects")
         data = dict(data)
+    if policy is not None:
+        override, _ = ("uniform", None) if isinstance(policy, str) and policy == "uniform" else _read(policy, "policy file")
+        if isinstance(override, dict) and set(override) == {"policy"}:
+            override = override["policy"]
         data["policy"] = override
+    if threshold is not None:
+        data["success"] = {"return_at_least": threshold}
     return from_dict(data, name=name or default_name)
 
 
+def load_model_file(path, policy=None, threshold=None) -> Model:
+    """``load_model`` for command-line arguments: ``path`` and ``policy`` are always file paths
+    (a name such as ``"[draft].json"`` is never read as JSON text); ``policy`` may be ``"uniform"``."""
+    if policy is not None and policy != "uniform":
+        policy = Path(read_path(policy, "policy file"))
+    return load_model(Path(read_path(path, "model")), policy, threshold=threshold)
+
+
+def read_path(path, what: str) -> str:
+    """``path``, unless it is empty (``Path("")`` would silently mean the current directory)."""
+    if not os.fspath(path):
+        raise ModelError(what, "empty path", "give the path of a JSON file")
+    return path
+
+
+def read_json_file(path, what: str):
+    """``(data, stem)`` of a UTF-8 JSON file, read exactly (``loads_json``) and at most MAX_FILE_BYTES.
+
+    Refuses pipes and sockets before opening them (a FIFO would block forever),
+    directories and unreadable files, each as a ModelError naming the path.
+    """
+    path = Path(read_path(path, what))
+    shown = describe_value(os.fspath(path), 200).strip("'\"")
+    try:
+        kind = os.stat(path).st_mode
+        if not (stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind)):
+            with open(path, "rb") as handle:  # read at most the limit: /dev/zero must not hang
+                raw = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ModelError(shown, f"cannot read {what}: {reason}", "give an existing file") from None
+    if stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind):
+        raise ModelError(shown, f"cannot read {what}: a pipe or socket, not a file", "give a JSON file")
+    if len(raw) > MAX_FILE_BYTES:
+        raise ModelError(shown, f"{what} is larger than {MAX_FILE_BYTES} bytes",
+                         f"files are limited to {MAX_FILE_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(shown, f"cannot read {what}: not UTF-8 ({exc.reason} at byte {exc.start})",
+                         "files are UTF-8 JSON") from None
+    return loads_json(text, shown), path.stem
+
+
 def _read(source, what: str):
+    """A dict as it is; a path (a PathLike, or a str that does not start like JSON) read from disk; JSON text."""
     if isinstance(source, dict):
         return source, None
     if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith(("{", "[", '"'))):
-        path = Path(source)
-        shown = describe_value(os.fspath(path), 200).strip("'\"")
-        try:
-            with open(path, "rb") as handle:  # read at most the limit: /dev/zero must not hang
-                raw = handle.read(MAX_FILE_BYTES + 1)
-        except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise ModelError(shown, f"cannot read {what}: {reason}", "give an existing file") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise ModelError(shown, f"{what} is larger than {MAX_FILE_BYTES} bytes",
-                             f"files are limited to {MAX_FILE_BYTES} bytes")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ModelError(shown, f"cannot read {what}: not UTF-8 ({exc.reason} at byte {exc.start})",
-                             "files are UTF-8 JSON") from None
-        return loads_json(text, shown), path.stem
+        return read_json_file(source, what)
     if isinstance(source, str):
         if len(source) > MAX_FILE_BYTES:
             raise ModelError(what, "text too long", f"at most {MAX_FILE_BYTES} bytes")
@@ -340,6 +374,13 @@ def from_dict(data, name: str | None = None) -> Model:
                  horizon, policy, data)
 
 
+def _sympy_name(name: str) -> bool:
+    """True when ``sympy.sympify(name)`` would not be the symbol ``name`` (``I``, ``E``, ``gamma``, …)."""
+    import sympy
+
+    return name in vars(sympy)
+
+
 def _parameters(raw) -> dict:
     raw = _expect_dict(raw, "parameters", "an object name → [lo, hi]")
     if len(raw) > MAX_PARAMETERS:
@@ -350,6 +391,9 @@ def _parameters(raw) -> dict:
         if not valid_identifier(k):
             raise ModelError(where, f"{describe_value(k)} is not a valid parameter name",
                              "parameter names are identifiers [A-Za-z_][A-Za-z0-9_]*")
+        if keyword.iskeyword(k) or _sympy_name(k):
+            raise ModelError(where, f"parameter name {k!r} is a Python keyword or a SymPy name (E, I, S, oo, gamma, …)",
+                             f"report expressions must read back with sympy.sympify: rename it, e.g. {k + '_'!r}")
         if not isinstance(bounds, list) or len(bounds) != 2:
             raise ModelError(where, "bounds are not a pair", "a parameter declares [lo, hi]")
         lo, hi = (parse_number(b, f"{where}[{i}]") for i, b in enumerate(bounds))

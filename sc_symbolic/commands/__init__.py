@@ -4,3 +4,18 @@ Each module exposes ``add_parser(subparsers)``; its handler prints and returns
 the exit status.  Modules import nothing heavy at import time (SymPy,
 matplotlib, stormpy are imported inside the handlers).
 """
+
+from contextlib import contextmanager
+
+from ..errors import ModelError
+
+
+@contextmanager
+def writing(option: str, path):
+    """Turn a failure to write ``path`` (missing directory, a directory, a full disk, an image
+    format matplotlib does not know) into a ModelError naming the option: exit 2, one line."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ModelError(option, f"cannot write {str(path)!r}: {reason}", "give a writable file path") from None

@@ -19,20 +19,16 @@ from __future__ import annotations
 import json
 import sys
 
+from . import writing
+
 
 def _policy_argument(text):
     """``"uniform"`` or the policy held in a JSON file (bare or ``{"policy": …}``)."""
     if text is None or text == "uniform":
         return "uniform"
-    from ..exact import loads_json
-    from ..errors import ModelError
+    from ..model import read_json_file
 
-    try:
-        with open(text, encoding="utf-8") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise ModelError(text, f"cannot read policy file: {exc.strerror}", "give uniform or a JSON file") from None
-    data = loads_json(raw, text)
+    data, _ = read_json_file(text, "policy file")
     if isinstance(data, dict) and set(data) == {"policy"}:
         data = data["policy"]
     return data
@@ -44,7 +40,7 @@ def _write_model(data, output) -> int:
     model = load_model(data)
     text = json.dumps(data, indent=1, ensure_ascii=False)
     if output and output != "-":
-        with open(output, "w", encoding="utf-8") as handle:
+        with writing("-o", output), open(output, "w", encoding="utf-8") as handle:
             handle.write(text + "\n")
         terminal = sum(1 for acts in model.states.values() if not acts)
         print(f"wrote {output}: {len(model.states)} states ({terminal} terminal), "
@@ -72,18 +68,18 @@ def cmd_import_gym(args) -> int:
 
 def cmd_export_prism(args) -> int:
     from ..exporters.prism import to_prism
-    from ..model import load_model
+    from ..model import load_model_file
 
-    model = load_model(args.model, policy=args.policy)
+    model = load_model_file(args.model, args.policy)
     if not args.output or args.output == "-":
         print(to_prism(model, induced=args.induced), end="")
         return 0
     written = [args.output]
-    with open(args.output, "w", encoding="utf-8") as handle:
+    with writing("-o", args.output), open(args.output, "w", encoding="utf-8") as handle:
         handle.write(to_prism(model))
     if args.induced:
         induced = induced_path(args.output)
-        with open(induced, "w", encoding="utf-8") as handle:
+        with writing("-o", induced), open(induced, "w", encoding="utf-8") as handle:
             handle.write(to_prism(model, induced=True))
         written.append(induced)
     print("wrote " + " and ".join(written), file=sys.stderr)

@@ -16,6 +16,8 @@ import json
 import os
 import sys
 
+from . import writing
+
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("search", help="search for the smallest exact counterexample to a property")
@@ -94,7 +96,8 @@ def run_search(args) -> int:
     finally:
         progress.close()
     if result.witness is not None:
-        write_witness(result, args.out)
+        with writing("--out", args.out):
+            write_witness(result, args.out)
     if args.json:
         print(json.dumps(result.to_json()))
         return 0

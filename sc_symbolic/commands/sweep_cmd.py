@@ -11,6 +11,8 @@ time (matplotlib only inside the handler, when ``--plot`` is given).
 
 from __future__ import annotations
 
+from . import writing
+
 MARK = "↓ misaligned"
 COLUMNS = (("τ", "tau"), ("P_π(G≥τ)", "probability"), ("P_π⁺(G≥τ)", "probability_plus"),
            ("E_π[G]", "expected_return"), ("E_π⁺[G]", "expected_return_plus"),
@@ -57,22 +59,19 @@ def run(args) -> int:
     import json
 
     from ..errors import ModelError
-    from ..model import load_model
+    from ..model import load_model_file
     from ..thresholds import amplification_sweep
 
     if args.max_return_states is not None and args.max_return_states < 1:
         raise ModelError("--max-return-states", f"{args.max_return_states}", "a positive integer")
     thresholds = parse_thresholds(args.thresholds) if args.thresholds is not None else None
-    model = load_model(args.model, policy=args.policy)
+    model = load_model_file(args.model, args.policy)
     rows = amplification_sweep(model, thresholds, args.max_return_states)
     if args.plot:
         from ..plots import plot_sweep
 
-        try:
+        with writing("--plot", args.plot):
             plot_sweep(rows, args.plot, title=model.name)
-        except OSError as exc:
-            raise ModelError("--plot", f"cannot write {args.plot!r}: {exc.strerror or exc}",
-                             "give a writable PNG path") from None
     if args.json:
         print(json.dumps([row.to_dict() for row in rows], indent=1, ensure_ascii=False))
     else:

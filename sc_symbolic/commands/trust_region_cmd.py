@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 
+from . import writing
+
 
 def add_parser(subparsers) -> None:
     """Register ``trust-region`` on an argparse sub-parser collection."""
@@ -89,13 +91,13 @@ def run_trust_region(args) -> int:
     from ..analysis import analyse
     from ..errors import ModelError, UnsupportedModelError
     from ..exact import parse_number
-    from ..model import load_model
+    from ..model import load_model_file
     from ..optimum import trust_region_optimum
 
     radius = parse_number(args.radius, "--radius")
     if radius < 0:
         raise ModelError("--radius", f"{args.radius} is negative", "the trust-region radius δ must be ≥ 0")
-    model = load_model(args.model, policy=args.policy)
+    model = load_model_file(args.model, args.policy)
     if model.domain.parametric:
         raise UnsupportedModelError(
             f"model {model.name!r} has parameters ({', '.join(model.domain.symbols)}); trust-region needs a "
@@ -111,8 +113,9 @@ def run_trust_region(args) -> int:
         if args.state in analysis.positive:
             marker = (analysis.I[args.state],
                       sum((analysis.pi_plus[args.state][a] * Q[a] for a in Q), model.domain.zero))
-        plot_value_curve(value_curve(pi, Q), marker=marker, path=args.plot,
-                         title=f"{model.name}: state {args.state}")
+        with writing("--plot", args.plot):
+            plot_value_curve(value_curve(pi, Q), marker=marker, path=args.plot,
+                             title=f"{model.name}: state {args.state}")
     if args.json:
         print(json.dumps(optimum_to_json(optimum), indent=1, ensure_ascii=False))
     else:

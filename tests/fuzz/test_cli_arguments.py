@@ -1,0 +1,99 @@
+"""Hostile command-line arguments: pipes, odd file names, unwritable outputs, usage errors.
+
+Each is invalid input: exit 2, one line on stderr starting ``error:``, nothing on stdout.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sc_symbolic.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+GRID = str(EXAMPLES / "gridworld.json")
+BANDIT = str(EXAMPLES / "three_armed_bandit.json")
+
+
+def refused(capsys, argv, word):
+    status = main(argv)
+    out, err = capsys.readouterr()
+    assert status == 2 and out == "", err
+    assert err.startswith("error: ") and err.count("\n") == 1 and word in err, err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("place", ["model", "policy", "certificate"])
+def test_a_named_pipe_is_refused_without_blocking(tmp_path, place):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    argv = {"model": ["check", str(fifo)], "policy": ["check", GRID, "--policy", str(fifo)],
+            "certificate": ["verify", GRID, str(fifo)]}[place]
+    result = subprocess.run([sys.executable, "-m", "sc_symbolic.cli", *argv], capture_output=True, text=True,
+                            timeout=60, cwd=REPO)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1, result.stderr
+    assert "not a" in result.stderr
+
+
+def test_a_file_name_that_looks_like_json_is_a_file(capsys, tmp_path, monkeypatch):
+    shutil.copy(GRID, tmp_path / "[draft] model.json")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "[draft] model.json"]) == 0
+    capsys.readouterr()
+    refused(capsys, ["check", '{"format": "sc-symbolic/mdp-1"}'], "cannot read model")
+
+
+def test_an_empty_policy_path_is_refused(capsys):
+    refused(capsys, ["check", GRID, "--policy", ""], "empty path")
+
+
+@pytest.mark.parametrize("argv, word", [
+    (["check", GRID, "--certificate", "/nonexistent-dir/c.json"], "--certificate: cannot write"),
+    (["check", GRID, "--certificate", "."], "--certificate: cannot write"),
+    (["trust-region", BANDIT, "--state", "s0", "--radius", "1", "--plot", "curve.unknownformat"], "--plot"),
+    (["export", "prism", GRID, "-o", "/nonexistent-dir/m.nm"], "-o: cannot write"),
+])
+def test_unwritable_outputs_are_invalid_input(capsys, argv, word):
+    if "--plot" in argv:
+        pytest.importorskip("matplotlib")
+    refused(capsys, argv, word)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_full_disk_is_invalid_input(capsys):
+    refused(capsys, ["check", GRID, "--certificate", "/dev/full"], "No space left")
+
+
+@pytest.mark.parametrize("argv", [["check", GRID, "--iterate", "abc"], ["bogus"], ["check", GRID, "--frobnicate"],
+                                  ["prove", "identity", "--actions", "x"], []])
+def test_usage_errors_are_one_line(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2 and out == ""
+    assert err.startswith("error: sc-symbolic") and err.count("\n") == 1 and "--help" in err, err
+
+
+@pytest.mark.parametrize("name", ["I", "E", "S", "oo", "gamma", "lambda", "None"])
+def test_parameter_names_that_sympy_would_misread_are_refused(capsys, tmp_path, name):
+    model = json.loads((EXAMPLES / "parametric_coin.json").read_text())
+    model["parameters"] = {name: model["parameters"].pop("p")}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model))
+    refused(capsys, ["check", str(path)], "SymPy name")
+
+
+def test_verify_refuses_an_invalid_model_as_invalid_input(capsys, tmp_path):
+    certificate = tmp_path / "c.json"
+    assert main(["check", GRID, "--certificate", str(certificate)]) == 0
+    capsys.readouterr()
+    model = json.loads(Path(GRID).read_text())
+    model["initial"] = {"start": "2"}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(model))
+    refused(capsys, ["verify", str(bad), str(certificate)], "initial")
