@@ -61,6 +61,7 @@ class Analysis:
     expected_return_plus: object = None
     performance_difference: object = None
     notes: list = field(default_factory=list)
+    undecided: list = field(default_factory=list)  # parametric inequalities only sampled, not proved
 
     @property
     def domain(self):

@@ -236,7 +236,8 @@ def run_checks(analysis) -> dict:
 
     For parametric models, equalities hold identically in the parameters and
     inequalities are decided on the whole box by ``signs``; any inequality that
-    could only be sampled is recorded in ``analysis.notes``.
+    could only be sampled is recorded in ``analysis.notes`` and ``analysis.undecided``,
+    and the report is then not verified (a sample is no proof).
     """
     results = {name: check(analysis) for name, check in CHECKS.items()}
     if analysis.domain.parametric:
@@ -244,6 +245,8 @@ def run_checks(analysis) -> dict:
 
         sampled = sampled_inequalities(analysis.domain)
         note = ("equalities hold identically in the parameters; inequalities are "
-                + ("proved on the whole parameter box" if not sampled else "proved on the whole box except:"))
+                + ("proved on the whole parameter box" if not sampled else
+                   "proved on the whole box except these, so the model is not verified:"))
         analysis.notes[:] = [note] + sampled
+        analysis.undecided[:] = sampled
     return results

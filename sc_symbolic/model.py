@@ -252,14 +252,26 @@ def _check_unit_interval(p, domain, where, box):
             raise ModelError(where, f"probability {_short(domain.to_str(p))} is {_short(rational_to_str(value))} "
                              f"at {_short(shown)}",
                              "probabilities lie in [0, 1] on the whole parameter box")
-    from .signs import box_from_sample_points, probability_violation
+    from .signs import box_from_sample_points, probability_violation, zero_inside
 
-    violation = probability_violation(p, domain, box_from_sample_points(domain.symbols, box), box)
+    exact_box = box_from_sample_points(domain.symbols, box)
+    violation = probability_violation(p, domain, exact_box, box)
     if violation is not None:
         _, point, value = violation
+        if point is None:
+            raise ModelError(where, f"cannot prove that the probability {_short(domain.to_str(p))} lies in [0, 1] "
+                             f"on the whole parameter box ({value})", "probabilities lie in [0, 1] on the whole "
+                             "parameter box, provably: narrow the box or simplify the expression")
         shown = ", ".join(f"{k}={v}" for k, v in point.items())
         raise ModelError(where, f"probability {domain.to_str(p)} is {value} at {shown}",
                          "probabilities lie in [0, 1] on the whole parameter box")
+    if exact_box is not None and not domain.is_zero(p):
+        verdict, how = zero_inside(p, domain.symbols, exact_box)
+        if verdict != "no":
+            what = "vanishes inside the parameter box" if verdict == "yes" else "may vanish inside the parameter box"
+            raise ModelError(where, f"probability {_short(domain.to_str(p))} {what}: {how}",
+                             "a probability is either identically 0 or positive on the whole open box (else the "
+                             "transition graph, and every closed form, changes inside it): narrow the box")
 
 
 def _at(domain, p, point, where):

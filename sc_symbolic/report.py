@@ -44,7 +44,7 @@ def build_report(analysis, checks: dict, kernel=None, iterations=None) -> dict:
                      "chi2": _text(d, analysis.chi2[s]), "I": _text(d, analysis.I[s])}
     report["states"] = states
     report["checks"] = {name: check.holds for name, check in checks.items()}
-    verified = all(check.holds for check in checks.values())
+    verified = all(check.holds for check in checks.values()) and not analysis.undecided
     if kernel is not None:
         report["kernel"] = {"ok": kernel.ok, "failures": kernel.failures[:20]}
         verified = verified and kernel.ok

@@ -490,10 +490,11 @@ def sampled_inequalities(domain) -> list:
 
 
 def probability_violation(p, domain, box: dict | None, points=()) -> tuple | None:
-    """None when ``0 ≤ p ≤ 1`` on the box (proved or sampled), else ``(bound, point, value)``.
+    """None when ``0 ≤ p ≤ 1`` is proved on the box, else ``(bound, point, value)``.
 
     ``bound`` is ``">= 0"`` or ``"<= 1"``; ``point`` an exact counterexample
-    inside the open box and ``value`` the exact value of ``p`` there.
+    inside the open box and ``value`` the exact value of ``p`` there; or, when the
+    bound could only be sampled, ``point`` None and ``value`` a sentence saying so.
     """
     symbols = domain.symbols
     cache = _PROBABILITIES.setdefault(domain, {})
@@ -506,7 +507,79 @@ def probability_violation(p, domain, box: dict | None, points=()) -> tuple | Non
                 point = verdict.counterexample
                 cache[key] = (bound, point, value_at(p, point, symbols))
                 break
+            if not verdict.certain:
+                cache[key] = (bound, None, f"{bound} only checked at exact sample points: {verdict.how}")
+                break
     return cache[key]
 
 
 _PROBABILITIES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+# ------------------------------------------------------------ zeros inside the box
+
+
+def zero_inside(x, symbols, box: dict) -> tuple:
+    """Does ``x`` (not identically 0) vanish, or lose its definition, somewhere in the open box?
+
+    ``("no", "")`` proved; ``("yes", how)`` proved, with the exact argument; ``("unknown", how)``.
+    Each irreducible factor f of the numerator and the denominator is decided alone: constant;
+    affine (its zero set meets the open box iff it takes both signs at the corners, and then
+    it has a root on the segment from the centre to a corner of the other sign); one active
+    parameter (exact real-root counting in the open interval); several (two exact points of
+    opposite sign, or all Bernstein coefficients of one sign on the box: each basis polynomial
+    is positive on the open box).
+    """
+    names = tuple(symbols)
+    n = len(names)
+    centre = tuple(_centre(box)[name] for name in names)
+    corners = list(itertools.product(*(box[name] for name in names)))
+    for poly in (x.numer, x.denom):
+        for factor, _ in poly.factor_list()[1]:
+            terms = _terms(factor)
+            active = _active(terms, n)
+            if not active:
+                continue
+            at_centre = _evaluate(terms, centre)
+            shown = factor.as_expr()
+            if at_centre == 0:
+                return "yes", f"the factor {shown} is 0 at {_point_text(dict(zip(names, centre)))}"
+            for corner in corners:
+                value = _evaluate(terms, corner)
+                if value * at_centre < 0:
+                    t = at_centre / (at_centre - value)  # exact for an affine factor; IVT otherwise
+                    point = {name: c + t * (k - c) for name, c, k in zip(names, centre, corner)}
+                    where = (f"at {_point_text(point)}" if _evaluate(terms, tuple(point.values())) == 0 else
+                             f"between {_point_text(dict(zip(names, centre)))} and the corner "
+                             f"{_point_text(dict(zip(names, corner)))} (it changes sign)")
+                    return "yes", f"the factor {shown} vanishes {where}"
+            if all(sum(mono) <= 1 for mono in terms):
+                continue  # affine of one sign at every corner and at the centre: no zero inside
+            if len(active) == 1:
+                index = active[0]
+                lo, hi = (_sympy_rational(b) for b in box[names[index]])
+                univariate = sympy_poly(terms, index)
+                inside = univariate.count_roots(lo, hi) - (univariate.eval(lo) == 0) - (univariate.eval(hi) == 0)
+                if inside > 0:
+                    return "yes", f"the factor {shown} has {inside} root(s) in {names[index]} ∈ ({lo}, {hi})"
+                continue
+            # every Bernstein basis polynomial is > 0 on the open box: coefficients of one sign
+            # (not all 0, as the factor is not) make the factor of that strict sign there
+            if _bernstein_sign(terms, n, [box[name] for name in names]) is None:
+                return "unknown", f"cannot prove that the factor {shown} has no zero inside the box"
+    return "no", ""
+
+
+def _sympy_rational(q):
+    import sympy
+
+    return sympy.Rational(int(q.numerator), int(q.denominator))
+
+
+def sympy_poly(terms: dict, index: int):
+    """The univariate SymPy Poly in the ``index``-th variable of ``terms`` (other exponents 0)."""
+    import sympy
+
+    t = sympy.Symbol("t")
+    return sympy.Poly(sum((_sympy_rational(c) * t ** m[index] for m, c in terms.items()), sympy.Integer(0)),
+                      t, domain="QQ")

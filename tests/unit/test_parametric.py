@@ -291,3 +291,46 @@ def test_parametric_coin_agrees_with_its_numeric_instances(coin_analysis):
         assert b.J_plus == d.substitute(a.J_plus, {"p": value}), text
         for s in a.positive:
             assert b.I[s] == d.substitute(a.I[s], {"p": value}), (s, text)
+
+
+def _one_state(probability, parameters=None):
+    return {"format": "sc-symbolic/mdp-1", "name": "vanishing", "parameters": parameters or {"p": ["0", "1"]},
+            "initial": {"s0": "1"},
+            "states": {"s0": {"a": {"win": probability, "s0": f"1 - ({probability})"}, "b": {"lose": "1"}},
+                       "win": {}, "lose": {}},
+            "success": {"states": ["win"]}, "policy": "uniform"}
+
+
+@pytest.mark.parametrize("probability, parameters, word", [
+    ("4*(p - 1/2)**2", None, "vanishes inside the parameter box: the factor 2*p - 1 is 0 at p=1/2"),
+    ("(p - q)**2", {"p": ["0", "1"], "q": ["0", "1"]}, "vanishes inside"),
+    ("(p - 3/7)**2 + (q - 2/11)**2 - 1/100000000", {"p": ["0", "1"], "q": ["0", "1"]}, "cannot prove"),
+])
+def test_a_probability_that_vanishes_inside_the_box_is_refused(probability, parameters, word):
+    # at p = 1/2 the first model loops forever (V = 0), while the closed form off that point is V = 1
+    from sc_symbolic.errors import ModelError
+    from sc_symbolic.model import from_dict
+
+    with pytest.raises(ModelError, match=word.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
+        from_dict(_one_state(probability, parameters))
+
+
+@pytest.mark.parametrize("probability", ["p*q", "1 - p*q", "(p**2 + q**2)/2", "p*(1 - q)"])
+def test_a_probability_positive_on_the_open_box_is_accepted(probability):
+    from sc_symbolic.model import from_dict
+
+    model = from_dict(_one_state(probability, {"p": ["0", "1"], "q": ["0", "1"]}))
+    assert model.domain.parametric
+
+
+def test_an_inequality_that_was_only_sampled_is_not_verified():
+    from sc_symbolic.analysis import analyse
+    from sc_symbolic.checks import run_checks
+    from sc_symbolic.model import load_model
+    from sc_symbolic.report import build_report
+
+    analysis = analyse(load_model(str(Path(__file__).resolve().parents[2] / "examples" / "parametric_coin.json")))
+    checks = run_checks(analysis)
+    assert build_report(analysis, checks)["verified"] is True
+    analysis.undecided.append("p*(1 - p) - 1/5 >= 0 only checked at exact sample points")
+    assert build_report(analysis, checks)["verified"] is False
