@@ -15,6 +15,8 @@ from .errors import UndefinedQuantityError
 from .graph import strongly_connected_components
 
 MAX_ENUMERATED_PATHS = 20_000
+#: ... and at most this many (state, action) steps in all (long horizons: few paths, long ones).
+MAX_ENUMERATED_STEPS = 400_000
 
 
 def bayes_conditioned(pi: dict, Q: dict, V, domain) -> dict:
@@ -122,27 +124,31 @@ def is_acyclic(model, policy) -> bool:
 
 def count_trajectories(model, policy, cap: int) -> int:
     """Number of distinct trajectories from ρ (acyclic models), counted by dynamic programming up to ``cap + 1``."""
+    return _trajectory_sizes(model, policy, cap, cap)[0]
+
+
+def _trajectory_sizes(model, policy, cap: int, step_cap: int) -> tuple:
+    """(paths, steps) from ρ, each capped at cap + 1 / step_cap + 1: the number of trajectories
+    and their total length, which is what enumerating them costs.
+
+        paths(s) = Σ_{s → c} paths(c) (1 at a terminal),  steps(s) = Σ_{s → c} (paths(c) + steps(c))
+    """
     domain = model.domain
     memo: dict = {}
-
-    def paths(state):
-        if state in memo:
-            return memo[state]
+    for state in _postorder(model, policy, model.initial_support):
         acts = model.states[state]
-        total = 1 if not acts else 0
+        total, steps = (1 if not acts else 0), 0
         for a, outs in acts.items():
             if domain.is_zero(policy[state][a]):
                 continue
             for o in outs:
                 if not domain.is_zero(o.p):
-                    total = min(total + paths(o.to), cap + 1)
-        memo[state] = total
-        return total
-
-    order = _postorder(model, policy, model.initial_support)
-    for state in order:
-        paths(state)
-    return min(sum(memo[s] for s in model.initial_support), cap + 1)
+                    child_paths, child_steps = memo[o.to]
+                    total = min(total + child_paths, cap + 1)
+                    steps = min(steps + child_paths + child_steps, step_cap + 1)
+        memo[state] = (total, steps)
+    roots = model.initial_support
+    return (min(sum(memo[s][0] for s in roots), cap + 1), min(sum(memo[s][1] for s in roots), step_cap + 1))
 
 
 def _postorder(model, policy, roots) -> list:
@@ -180,16 +186,18 @@ def trajectory_conditioned_by_enumeration(model, policy, limit: int = MAX_ENUMER
     trajectories (the caller falls back to visit counts).
     """
     domain = model.domain
-    if count_trajectories(model, policy, limit) > limit:
+    paths, steps = _trajectory_sizes(model, policy, limit, MAX_ENUMERATED_STEPS)
+    if paths > limit or steps > MAX_ENUMERATED_STEPS:
         return None
     counts: dict = {}
-    stack = [(s, p, ()) for s, p in model.initial.items() if not domain.is_zero(p)]
+    stack = [(s, model.initial[s], None) for s in model.initial_support]
     while stack:
-        state, prob, history = stack.pop()
+        state, prob, history = stack.pop()  # history: ((state, action), earlier history) or None
         acts = model.states[state]
         if not acts:
             if state in model.success_states:
-                for key in history:
+                while history is not None:
+                    key, history = history
                     counts[key] = counts.get(key, domain.zero) + prob
             continue
         for a, outs in acts.items():
@@ -198,7 +206,7 @@ def trajectory_conditioned_by_enumeration(model, policy, limit: int = MAX_ENUMER
                 continue
             for o in outs:
                 if not domain.is_zero(o.p):
-                    stack.append((o.to, prob * weight * o.p, history + ((state, a),)))
+                    stack.append((o.to, prob * weight * o.p, ((state, a), history)))
     result = {}
     for s in policy:
         total = sum((counts.get((s, a), domain.zero) for a in policy[s]), domain.zero)

@@ -398,15 +398,17 @@ class _Kernel:
         self.result = KernelResult()
         self.fail = self.result.failures.append
 
-    def holds(self, condition: bool, message: str) -> None:
-        """Count one checked relation; record ``message`` when it is false."""
+    def holds(self, condition: bool, message) -> None:
+        """Count one checked relation; record ``message`` (a string, or a function making it: exact
+        values of thousands of digits are only written out on failure) when it is false."""
         self.result.equations += 1
         if not condition:
-            self.fail(message)
+            self.fail(message() if callable(message) else message)
 
     def equal(self, equation: str, where: str, claimed, rhs) -> None:
         """Count the equation ``claimed = rhs``; on mismatch record both exact values."""
-        self.holds(claimed == rhs, f"{equation}: {where}: claimed {_show(claimed)}, right-hand side {_show(rhs)}")
+        self.holds(claimed == rhs,
+                   lambda: f"{equation}: {where}: claimed {_show(claimed)}, right-hand side {_show(rhs)}")
 
     def each(self, equation: str, items, check) -> None:
         """``check(item)`` for each item.  Missing or null data (already reported) skips an item;
@@ -485,7 +487,7 @@ class _Kernel:
                     self.fail(f"{key}: state {s}: null, but it is always a number")
                     del table[s]
                 elif key in ("pi_plus", "R", "chi2", "I") and s in self.V and s in table:
-                    self.holds((table[s] is None) == (self.V[s] == 0), f"{key}: state {s}: "
+                    self.holds((table[s] is None) == (self.V[s] == 0), lambda: f"{key}: state {s}: "
                                f"{'null' if table[s] is None else 'a number'} with V = {_show(self.V[s])}, "
                                "but it is null iff V = 0")
             for act, p in self.pi.get(s, {}).items():
@@ -529,7 +531,7 @@ class _Kernel:
         claimed and checked) has exactly one solution, the success probability (the least solution)."""
         a, value = self.a, self.full(self.V)
         zero = _prob0(_graph(a, a.policy), a.success)
-        self.each("zero set V", self.V, lambda s: self.holds((self.V[s] == 0) == (s in zero), f"zero set V: "
+        self.each("zero set V", self.V, lambda s: self.holds((self.V[s] == 0) == (s in zero), lambda: f"zero set V: "
                   f"state {s}: V = {_show(self.V[s])}, but success is {'un' * (s in zero)}reachable under π"))
 
         def bellman(s):
@@ -565,14 +567,14 @@ class _Kernel:
         self.equal("R", f"state {s}: (Σ π⁺Q − V)/V", self.R[s], gain / V)
         self.equal("chi2", f"state {s}: Σ (π⁺ − π)²/π", self.C[s], chi2)
         self.equal("I", f"state {s}: Σ π(Q − V)²/V²", self.I[s], var / V**2)
-        self.holds(self.R[s] == self.C[s] == self.I[s], f"identity: state {s}: R = {_show(self.R[s])}, "
+        self.holds(self.R[s] == self.C[s] == self.I[s], lambda: f"identity: state {s}: R = {_show(self.R[s])}, "
                    f"chi2 = {_show(self.C[s])}, I = {_show(self.I[s])}")
         eps = self.I[s]
         self.holds(all(pp[b] >= 0 and (pi[b] > 0 or pp[b] == 0) for b in pi) and _sum(pp.values()) == 1,
                    f"trust region: state {s}: pi_plus is not a distribution on the support of π")
-        self.holds(gain >= 0, f"trust region: state {s}: gain Σ π⁺Q − V = {_show(gain)} < 0")
+        self.holds(gain >= 0, lambda: f"trust region: state {s}: gain Σ π⁺Q − V = {_show(gain)} < 0")
         self.equal("trust region", f"state {s}: gain² = ε·Var_π Q", gain**2, eps * var)
-        self.holds(chi2 <= eps, f"trust region: state {s}: χ²(π⁺‖π) = {_show(chi2)} > ε = I = {_show(eps)}")
+        self.holds(chi2 <= eps, lambda: f"trust region: state {s}: χ²(π⁺‖π) = {_show(chi2)} > ε = I = {_show(eps)}")
         self.check_kkt(s, chi2, eps)
 
     def check_kkt(self, s: str, chi2: Fraction, eps: Fraction) -> None:
@@ -589,11 +591,11 @@ class _Kernel:
         self.holds(all(k >= 0 for k in kappa.values()), f"KKT: state {s}: some kappa is negative")
         for b in (b for b in pi if pi[b] > 0):
             residual = Q[b] - 2 * mu * pp[b] / pi[b] - nu + kappa[b]
-            self.holds(residual == 0, f"KKT stationarity: state {s}, action {b}: "
+            self.holds(residual == 0, lambda: f"KKT stationarity: state {s}, action {b}: "
                        f"Q − 2μπ⁺/π − ν + κ = {_show(residual)}, not 0")
-        self.holds(mu * (chi2 - eps) == 0, f"KKT slackness: state {s}: μ(χ² − ε) = {_show(mu * (chi2 - eps))}")
+        self.holds(mu * (chi2 - eps) == 0, lambda: f"KKT slackness: state {s}: μ(χ² − ε) = {_show(mu * (chi2 - eps))}")
         for b, k in kappa.items():
-            self.holds(k * pp[b] == 0, f"KKT slackness: state {s}, action {b}: κπ⁺ = {_show(k * pp[b])}")
+            self.holds(k * pp[b] == 0, lambda: f"KKT slackness: state {s}, action {b}: κπ⁺ = {_show(k * pp[b])}")
 
     def check_improvement(self) -> None:
         """V⁺ = 0 exactly on prob0(π⁺); V⁺(s) = Σ_a π⁺(a|s) Σ_o p_o V⁺(to_o); V⁺ ≥ V; J⁺ = Σ ρ V⁺ ≥ J.
@@ -604,16 +606,16 @@ class _Kernel:
         zero = _prob0(_graph(a, self.executed), a.success)
 
         def check(s):
-            self.holds((self.Vp[s] == 0) == (s in zero), f"zero set V_plus: state {s}: V_plus = "
+            self.holds((self.Vp[s] == 0) == (s in zero), lambda: f"zero set V_plus: state {s}: V_plus = "
                        f"{_show(self.Vp[s])}, but success is {'un' * (s in zero)}reachable under the executed π⁺")
             self.equal("bellman V_plus", f"state {s}", self.Vp[s],
                        _mean(a.states[s], self.executed[s], lambda to, r: value[to]))
             self.holds(self.Vp[s] >= self.V[s],
-                       f"improvement: state {s}: V_plus = {_show(self.Vp[s])} < V = {_show(self.V[s])}")
+                       lambda: f"improvement: state {s}: V_plus = {_show(self.Vp[s])} < V = {_show(self.V[s])}")
 
         def totals(_):
             self.equal("J_plus", "Σ_s ρ(s) V_plus(s)", self.Jp, _sum(p * value[s] for s, p in a.initial.items()))
-            self.holds(self.Jp >= self.J, f"improvement: J_plus = {_show(self.Jp)} < J = {_show(self.J)}")
+            self.holds(self.Jp >= self.J, lambda: f"improvement: J_plus = {_show(self.Jp)} < J = {_show(self.J)}")
         self.each("V_plus", self.nonterminal, check)
         self.each("J_plus", ["J_plus"], totals)
 
@@ -645,7 +647,7 @@ class _Kernel:
 
         def check(s):
             claim = eta[s]
-            self.holds((claim is None) == (s in infinite), f"{name}: state {s}: claimed {_show(claim)}, but it "
+            self.holds((claim is None) == (s in infinite), lambda: f"{name}: state {s}: claimed {_show(claim)}, but it "
                        f"{'lies' if s in infinite else 'does not lie'} in a reachable closed recurrent class")
             if claim is None or s in infinite:
                 return
@@ -684,7 +686,7 @@ class _Kernel:
         cycling = [s for s in eta if eta[s] is None and any(
             policy[s].get(act, ZERO) * p * r != 0 for act, outs in acts[s].items() for _, p, r in outs)]
         if cycling:
-            return self.holds(claim is None, f"{key}: claimed {_show(claim)}, but the closed class of "
+            return self.holds(claim is None, lambda: f"{key}: claimed {_show(claim)}, but the closed class of "
                               f"{cycling[0]} has a rewarded transition (E[G] is not finite: null)")
         self.equal(key, "Σ η(s) Σ_a π(a|s) Σ_o p_o r_o", claim,
                    _sum(eta[s] * _mean(acts[s], policy[s], lambda to, r: r) for s in eta if eta[s] is not None))
