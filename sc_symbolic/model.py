@@ -387,7 +387,7 @@ def from_dict(data, name: str | None = None) -> Model:
 
 
 def _sympy_name(name: str) -> bool:
-    """True when ``sympy.sympify(name)`` would not be the symbol ``name`` (``I``, ``E``, ``gamma``, …)."""
+    """True when SymPy would read ``name`` back as one of its own objects (``I``, ``E``, ``gamma``, …)."""
     import sympy
 
     return name in vars(sympy)

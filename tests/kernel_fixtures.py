@@ -213,3 +213,22 @@ def certificate(model) -> dict:
             "visits": {"pi": {s: text(e) for s, e in eta.items()}, "pi_plus": {s: text(e) for s, e in eta_p.items()}},
             "multipliers": {s: {"mu": str(V[s] / 2), "nu": "0", "kappa": {a: "0" for a in Q[s]}} for s in pp},
             "performance_difference": str(Jp - J)}
+
+
+#: A V = 0 region, a recurrent rewarded loop and an unreachable island: the kernel's hard cases.
+LOOPS = {
+    "format": "sc-symbolic/mdp-1", "name": "V = 0 region, recurrent loop, unreachable island",
+    "initial": {"s0": "3/4", "s1": "1/4"},
+    "states": {
+        "s0": {"go": [{"to": "s1", "p": "1/2", "r": "1"}, {"to": "trap", "p": "1/2"}],
+               "stay": {"s0": "1/2", "dead": "1/2"}},
+        "s1": {"win": {"goal": "1/3", "s1": "1/3", "trap": "1/3"}, "lose": {"fail": "1"}},
+        "dead": {"spin": {"dead": "1/2", "fail": "1/2"}},
+        "trap": {"spin": [{"to": "trap2", "p": "1", "r": "2"}]},
+        "trap2": {"spin": {"trap": "1"}},
+        "island": {"loop": {"island": "1"}, "out": {"goal": "1"}},
+        "goal": {}, "fail": {}},
+    "success": {"states": ["goal"]},
+    "policy": {"s0": {"go": "1/2", "stay": "1/2"}, "s1": {"win": "2/3", "lose": "1/3"}, "dead": "uniform",
+               "trap": "uniform", "trap2": "uniform", "island": {"loop": "1"}},
+}

@@ -178,22 +178,7 @@ def test_random_certificates_accepted_and_every_mutant_killed(model, data):
     assert_kills(model, cert, lambda options: data.draw(st.sampled_from(options)))
 
 
-TRAP = {
-    "format": "sc-symbolic/mdp-1", "name": "trap, dead end, unreachable island",
-    "initial": {"s0": "3/4", "s1": "1/4"},
-    "states": {
-        "s0": {"go": [{"to": "s1", "p": "1/2", "r": "1"}, {"to": "trap", "p": "1/2"}],
-               "stay": {"s0": "1/2", "dead": "1/2"}},
-        "s1": {"win": {"goal": "1/3", "s1": "1/3", "trap": "1/3"}, "lose": {"fail": "1"}},
-        "dead": {"spin": {"dead": "1/2", "fail": "1/2"}},
-        "trap": {"spin": [{"to": "trap2", "p": "1", "r": "2"}]},
-        "trap2": {"spin": {"trap": "1"}},
-        "island": {"loop": {"island": "1"}, "out": {"goal": "1"}},
-        "goal": {}, "fail": {}},
-    "success": {"states": ["goal"]},
-    "policy": {"s0": {"go": "1/2", "stay": "1/2"}, "s1": {"win": "2/3", "lose": "1/3"}, "dead": "uniform",
-               "trap": "uniform", "trap2": "uniform", "island": {"loop": "1"}},
-}
+TRAP = kf.LOOPS
 
 
 def fixed_models():

@@ -24,22 +24,7 @@ from sc_symbolic.kernel import KernelResult, verify_certificate, verify_files  #
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 REFERENCES = ["bandit3", "cyclic_gridworld", "risky_threshold"]
 
-LOOPS = {
-    "format": "sc-symbolic/mdp-1", "name": "V = 0 region, recurrent loop, unreachable island",
-    "initial": {"s0": "3/4", "s1": "1/4"},
-    "states": {
-        "s0": {"go": [{"to": "s1", "p": "1/2", "r": "1"}, {"to": "trap", "p": "1/2"}],
-               "stay": {"s0": "1/2", "dead": "1/2"}},
-        "s1": {"win": {"goal": "1/3", "s1": "1/3", "trap": "1/3"}, "lose": {"fail": "1"}},
-        "dead": {"spin": {"dead": "1/2", "fail": "1/2"}},
-        "trap": {"spin": [{"to": "trap2", "p": "1", "r": "2"}]},
-        "trap2": {"spin": {"trap": "1"}},
-        "island": {"loop": {"island": "1"}, "out": {"goal": "1"}},
-        "goal": {}, "fail": {}},
-    "success": {"states": ["goal"]},
-    "policy": {"s0": {"go": "1/2", "stay": "1/2"}, "s1": {"win": "2/3", "lose": "1/3"}, "dead": "uniform",
-               "trap": "uniform", "trap2": "uniform", "island": {"loop": "1"}},
-}
+LOOPS = kf.LOOPS
 GRID = {
     "format": "sc-symbolic/mdp-1", "name": "gridworld", "initial": {"a": "1"},
     "states": {"a": {"right": {"b": "3/4", "a": "1/4"}, "down": {"pit": "1/2", "c": "1/2"}, "wait": {"a": "1"}},
