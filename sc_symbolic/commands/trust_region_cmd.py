@@ -26,6 +26,8 @@ def add_parser(subparsers) -> None:
                         help="the radius δ ≥ 0, exact (\"1/4\", \"0.25\")")
     parser.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
     parser.add_argument("--json", action="store_true", help="print one JSON object with exact expression strings")
+    parser.add_argument("--curve", action="store_true",
+                        help='with --json, add "curve": the optimal value δ ↦ max as exact pieces (the text output always shows it)')
     parser.add_argument("--plot", metavar="FILE.png", help="draw the value curve δ ↦ max value, π⁺ marked")
     parser.set_defaults(run=run_trust_region)
 
@@ -53,6 +55,15 @@ def optimum_to_json(optimum) -> dict:
     return {"policy": {str(a): text(p) for a, p in optimum.policy.items()}, "value": text(optimum.value),
             "nu": text(optimum.nu), "active": [str(a) for a in optimum.active],
             "multipliers": multipliers, "verified": bool(optimum.verified)}
+
+
+def curve_to_json(pieces) -> list:
+    """The optimal-value curve as ``[{"from", "to", "value", "active"}]``: on [from, to) (``to`` null = ∞)
+    the optimum is ``value``, an exact expression in ``delta``."""
+    from ..exact import rational_to_str
+
+    return [{"from": rational_to_str(piece.lower), "to": None if piece.upper is None else rational_to_str(piece.upper),
+             "value": str(piece.expression()), "active": [str(a) for a in piece.active]} for piece in pieces]
 
 
 def _render_text(optimum, state: str, model_name: str) -> str:
@@ -92,7 +103,7 @@ def run_trust_region(args) -> int:
     from ..errors import ModelError, UnsupportedModelError
     from ..exact import parse_number
     from ..model import load_model_file
-    from ..optimum import trust_region_optimum
+    from ..optimum import trust_region_optimum, value_curve
 
     radius = parse_number(args.radius, "--radius")
     if radius < 0:
@@ -105,19 +116,27 @@ def run_trust_region(args) -> int:
     analysis = analyse(model)
     pi, Q = _state_quantities(analysis, args.state)
     optimum = trust_region_optimum(pi, Q, radius)
+    pieces = value_curve(pi, Q)
     if args.plot:
         from ..display import plot_value_curve
-        from ..optimum import value_curve
 
         marker = None
         if args.state in analysis.positive:
             marker = (analysis.I[args.state],
                       sum((analysis.pi_plus[args.state][a] * Q[a] for a in Q), model.domain.zero))
         with writing("--plot", args.plot):
-            plot_value_curve(value_curve(pi, Q), marker=marker, path=args.plot,
+            plot_value_curve(pieces, marker=marker, path=args.plot,
                              title=f"{model.name}: state {args.state}")
+    curve = curve_to_json(pieces)
     if args.json:
-        print(json.dumps(optimum_to_json(optimum), indent=1, ensure_ascii=False))
+        result = optimum_to_json(optimum)
+        if args.curve:
+            result["curve"] = curve
+        print(json.dumps(result, indent=1, ensure_ascii=False))
     else:
         print(_render_text(optimum, args.state, model.name))
+        print("value curve δ ↦ max Σ pQ s.t. χ²(p‖π) ≤ δ:")
+        for piece in curve:
+            upper = "∞" if piece["to"] is None else piece["to"]
+            print(f"  δ ∈ [{piece['from']}, {upper}): {piece['value']}   (active: {', '.join(piece['active'])})")
     return 0 if optimum.verified else 1

@@ -450,3 +450,13 @@ def test_exact_numbers_never_pass_through_float():
     assert opt.verified and opt.regime == "cut"
     assert optimum_violations(pi, Q, DummyRational(1), opt.policy, opt.multipliers, opt.value) == []
     assert [c.active for c in value_curve(pi, Q)] == [("a", "b", "c"), ("a", "b"), ("a",)]
+
+
+def test_cli_prints_the_piecewise_value_curve(bandit_file, capsys):
+    status, out, _ = _run(["trust-region", bandit_file, "--state", "s0", "--radius", "1/2", "--json", "--curve"],
+                          capsys)
+    curve = json.loads(out)["curve"]
+    assert status == 0 and [(c["from"], c["to"]) for c in curve] == [("0", "233/169"), ("233/169", "5"), ("5", None)]
+    assert curve[-1]["value"] == "9/10" and curve[-1]["active"] == ["a"]
+    status, out, _ = _run(["trust-region", bandit_file, "--state", "s0", "--radius", "1/2"], capsys)
+    assert "δ ∈ [233/169, 5)" in out
