@@ -92,9 +92,9 @@ def make_env(env_id: str, **kwargs):
     resolved = resolve_env_id(env_id)
     try:
         env = gymnasium.make(resolved, **kwargs)
-    except TypeError as exc:
-        raise ModelError("env", f"{resolved} refuses options {sorted(kwargs)}: {exc}",
-                         "give options the environment accepts") from None
+    except (TypeError, KeyError, ValueError) as exc:  # map_name="13x13" is a KeyError in FrozenLake
+        raise ModelError("env", f"{resolved} refuses options {kwargs}: {type(exc).__name__}: {exc}",
+                         "give options the environment accepts (FrozenLake maps: 4x4, 8x8)") from None
     return env.unwrapped, resolved
 
 

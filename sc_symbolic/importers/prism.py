@@ -171,6 +171,10 @@ def build_storm_model(path, constants=None, formulas=()):
     except _storm_errors(stormpy) as exc:
         raise ModelError(str(path), f"Storm cannot build it: {_first_line(exc)}",
                          "the model must build with Storm's exact engine") from None
+    kind = str(model.model_type).rsplit(".", 1)[-1]
+    if kind not in ("DTMC", "MDP"):
+        raise UnsupportedModelError(f"{path}: a {kind} model (only dtmc and mdp models are imported: "
+                                    "partially observable, continuous-time and Markov automata are not MDPs of MATH.md §1)")
     return program, model, properties
 
 

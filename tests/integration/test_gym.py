@@ -140,3 +140,9 @@ def test_cli_import_gym(tmp_path, capsys):
     capsys.readouterr()
     assert main(["import", "gym", "NoSuchEnv-v0"]) == 2
     assert "unknown Gymnasium environment" in capsys.readouterr().err
+
+
+def test_an_unknown_map_is_invalid_input(capsys):
+    assert main(["import", "gym", "FrozenLake-v1", "--map-name", "13x13", "-o", "-"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: env:") and "13x13" in err

@@ -242,3 +242,12 @@ def test_several_initial_states_get_the_uniform_distribution(tmp_path):
     again = import_prism(path, None, "goal")
     assert again["initial"] == {"s=0": "1/2", "s=1": "1/2"}
     assert analyse(load_model(again)).J == analyse(model).J == parse_number("3/4")
+
+
+def test_a_partially_observable_model_is_refused(tmp_path, capsys):
+    path = tmp_path / "pomdp.nm"
+    path.write_text("pomdp\nobservables o endobservables\nmodule m\n  s : [0..1] init 0;\n  o : [0..1] init 0;\n"
+                    "  [a] s=0 -> 1/2 : (s'=1) + 1/2 : (s'=0);\nendmodule\nlabel \"goal\" = s=1;\n")
+    assert main(["import", "prism", str(path), "--success", '"goal"', "-o", "-"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: ") and "POMDP" in err, err
