@@ -26,13 +26,7 @@ from .errors import ScError
 def _load(args):
     from .model import load_model_file
 
-    model = load_model_file(args.model, args.policy, args.threshold)
-    if model.threshold is not None and not model.has_rewards:
-        from .errors import UnsupportedModelError
-
-        raise UnsupportedModelError(f"model {model.name!r}: success is return ≥ τ, but no outcome carries a "
-                                    "non-zero reward, so every return is 0 (put rewards \"r\" on outcomes)")
-    return model
+    return load_model_file(args.model, args.policy, args.threshold)
 
 
 def cmd_check(args) -> int:
@@ -54,6 +48,9 @@ def cmd_check(args) -> int:
         from .thresholds import markov_variant
 
         report["markov_variant"] = markov_variant(model, max_states=args.max_return_states).to_dict()
+        if not model.has_rewards:
+            report.setdefault("notes", []).append("no outcome carries a reward: every return is 0, so every "
+                                                  "episode that terminates succeeds iff 0 >= tau")
     if args.certificate:
         from .commands import writing
 

@@ -155,6 +155,11 @@ def test_markov_variant_breaking_the_identity_is_shown_by_check(capsys, tmp_path
     assert "identity FAILS" in out
 
 
-def test_threshold_on_a_model_without_rewards_exits_2(capsys):
-    status, out, err = run(capsys, "check", str(EXAMPLES / "three_armed_bandit.json"), "--threshold", "1")
-    assert status == 2 and out == "" and "no outcome carries a non-zero reward" in err
+def test_threshold_on_a_model_without_rewards_is_analysed_with_a_note(capsys):
+    # G = 0 on every episode: success iff 0 ≥ τ (the sweep refuses such a model: nothing to sweep)
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "three_armed_bandit.json"), "--threshold", "1", "--json")
+    report = json.loads(out)
+    assert status == 0 and report["J"] == "0" and "expected_return" not in report
+    assert any("every return is 0" in note for note in report["notes"])
+    status, out, _ = run(capsys, "check", str(EXAMPLES / "three_armed_bandit.json"), "--threshold", "0", "--json")
+    assert status == 0 and json.loads(out)["J"] == "1"
