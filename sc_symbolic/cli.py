@@ -47,7 +47,7 @@ def cmd_check(args) -> int:
     if model.threshold is not None:
         from .thresholds import markov_variant
 
-        report["markov_variant"] = markov_variant(model, max_states=args.max_return_states).to_dict()
+        report["markov_variant"] = markov_variant(model, analysis=analysis).to_dict()
         if not model.has_rewards:
             report.setdefault("notes", []).append("no outcome carries a reward: every return is 0, so every "
                                                   "episode that terminates succeeds iff 0 >= tau")

@@ -718,7 +718,8 @@ def verify_files(model_path, certificate_path, threshold=None) -> KernelResult:
             if path is None:
                 documents.append(None)
                 continue
-            if not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISCHR(os.stat(path).st_mode):
+            mode = os.stat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):
                 raise OSError("not a regular file (a pipe, socket or directory)")
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_FILE_BYTES + 1)

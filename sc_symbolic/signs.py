@@ -558,7 +558,7 @@ def zero_inside(x, symbols, box: dict) -> tuple:
             if len(active) == 1:
                 index = active[0]
                 lo, hi = (_sympy_rational(b) for b in box[names[index]])
-                univariate = sympy_poly(terms, index)
+                univariate = _univariate_poly(terms, index)
                 inside = univariate.count_roots(lo, hi) - (univariate.eval(lo) == 0) - (univariate.eval(hi) == 0)
                 if inside > 0:
                     return "yes", f"the factor {shown} has {inside} root(s) in {names[index]} ∈ ({lo}, {hi})"
@@ -576,7 +576,7 @@ def _sympy_rational(q):
     return sympy.Rational(int(q.numerator), int(q.denominator))
 
 
-def sympy_poly(terms: dict, index: int):
+def _univariate_poly(terms: dict, index: int):
     """The univariate SymPy Poly in the ``index``-th variable of ``terms`` (other exponents 0)."""
     import sympy
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 
 from .analysis import analyse
 from .augment import analysed_model
-from .conditioning import action_influence, chi2_divergence, conditioned_policy, executed_policy
+from .conditioning import action_influence, chi2_divergence, executed_policy
 from .errors import ModelError, UnsupportedModelError
 from .evaluate import (
-    action_values,
     expected_return,
     initial_value,
     policy_transitions,
@@ -307,14 +306,15 @@ def pooled_policy(analysed: Model, origin: dict, policy: dict, V: dict, Q: dict,
             for s in numerator}
 
 
-def markov_variant(model: Model, tau=None, max_states: int | None = None) -> MarkovVariant:
+def markov_variant(model: Model, tau=None, max_states: int | None = None, analysis=None) -> MarkovVariant:
     """Pool success conditioning over the accumulated return (and time), then evaluate exactly.
 
     ``model`` has ``success: {"return_at_least": τ}`` (or give ``tau``).  The
     claims tested for π̄ in place of π⁺, at every augmented x with V(x) > 0
     that π visits (η(x) > 0): identity R̄ = χ²(π̄‖π) = I; trust region (χ²(π̄‖π) ≤ I
     and Σ π̄ Q ≥ Σ π⁺ Q, i.e. π̄ is the maximiser at radius I); improvement
-    P_π̄(G ≥ τ) ≥ P_π(G ≥ τ).
+    P_π̄(G ≥ τ) ≥ P_π(G ≥ τ).  ``analysis``: the model's ``analyse`` result, when the caller
+    has it already (V, Q, η, π⁺ and V⁺ are then not computed again).
 
     >>> from sc_symbolic.model import build_model
     >>> m = build_model({"s": {"safe": [{"to": "end", "p": "1", "r": "1"}],
@@ -330,23 +330,16 @@ def markov_variant(model: Model, tau=None, max_states: int | None = None) -> Mar
         raise UnsupportedModelError(
             f"model {model.name!r} has neither a return threshold nor a horizon: nothing to pool "
             "(give success {\"return_at_least\": τ} or a threshold)")
-    analysed, origin = analysed_model(model, max_states)
-    d = analysed.domain
-    policy = analysed.policy
-    transitions = policy_transitions(analysed, policy)
-    V = success_probability(analysed, policy, transitions)
-    Q = action_values(analysed, V)
-    eta = visit_counts(analysed, policy, transitions)
-    pi_plus = conditioned_policy(analysed, policy, V, Q)
+    analysis = analysis if analysis is not None else analyse(model, max_states)
+    analysed, origin, d = analysis.model, analysis.origin, analysis.domain
+    policy, V, Q, eta = analysis.policy, analysis.V, analysis.Q, analysis.eta
+    pi_plus, V_plus = analysis.pi_plus, analysis.V_plus
 
     bar = pooled_policy(analysed, origin, policy, V, Q, eta)
     lifted = {x: bar[origin[x][0]] for x in analysed.nonterminal}
     executed_bar = executed_policy(policy, lifted)
-    executed_plus = executed_policy(policy, pi_plus)
     transitions_bar = policy_transitions(analysed, executed_bar)
-    transitions_plus = policy_transitions(analysed, executed_plus)
     V_bar = success_probability(analysed, executed_bar, transitions_bar)
-    V_plus = success_probability(analysed, executed_plus, transitions_plus)
 
     per_state: dict = {}
     claim_states: list = []
@@ -388,11 +381,9 @@ def markov_variant(model: Model, tau=None, max_states: int | None = None) -> Mar
                   if _less(d, V_bar[x], V[x])), None)
     E = E_bar = E_plus = None
     if model.has_rewards:
-        E = expected_return(analysed, policy, eta, transitions)
+        E, E_plus = analysis.expected_return, analysis.expected_return_plus
         E_bar = expected_return(analysed, executed_bar, visit_counts(analysed, executed_bar, transitions_bar),
                                 transitions_bar)
-        E_plus = expected_return(analysed, executed_plus, visit_counts(analysed, executed_plus, transitions_plus),
-                                 transitions_plus)
     return MarkovVariant(bar, J, J_bar, J_plus, E, E_bar, E_plus, per_state,
                          identity is None, trust_region is None, improvement is None,
                          {"identity": identity, "trust_region": trust_region, "improves": improvement,
