@@ -112,7 +112,7 @@ def analyse(model, max_return_states: int | None = None) -> Analysis:
         result.expected_return = expected_return(analysed, policy, eta, transitions)
         result.expected_return_plus = expected_return(analysed, executed, eta_plus, transitions_plus)
     if all(eta_plus[s] is not None for s in result.positive):
-        result.performance_difference = sum((eta_plus[s] * V[s] * I[s] for s in result.positive), domain.zero)
+        result.performance_difference = domain.dot((V[s] * I[s], eta_plus[s]) for s in result.positive)
     return result
 
 

@@ -143,7 +143,7 @@ def _bellman(analysis, policy, V, label) -> list:
         if (s in zeros) != d.is_zero(V[s]):
             out.append(Violation(s, f"{label} = 0 exactly where success is unreachable (prob0)", V[s],
                                  "0" if s in zeros else "positive"))
-        rhs = sum((policy[s][a] * o.p * V[o.to] for a, outs in acts.items() for o in outs), d.zero)
+        rhs = d.dot((policy[s][a] * o.p, V[o.to]) for a, outs in acts.items() for o in outs)
         if not _equal(d, V[s], rhs):
             out.append(Violation(s, f"Bellman: {label}(s) = sum_a pi(a|s) sum_o p V(to)", V[s], rhs))
     return out
@@ -156,7 +156,7 @@ def check_improvement(analysis) -> Check:
     out += _bellman(analysis, analysis.executed, analysis.V_plus, "V_plus")
     for s in model.nonterminal:
         for a, outs in model.states[s].items():
-            q = sum((o.p * analysis.V[o.to] for o in outs), d.zero)
+            q = d.dot((o.p, analysis.V[o.to]) for o in outs)
             if not _equal(d, analysis.Q[s][a], q):
                 out.append(Violation(s, f"Q({a}) = sum_o p V(to)", analysis.Q[s][a], q))
         if analysis.pi_plus[s] is not None and not _dist_equal(d, analysis.executed[s], analysis.pi_plus[s]):
@@ -165,7 +165,7 @@ def check_improvement(analysis) -> Check:
         if not d.nonnegative(analysis.V_plus[s] - analysis.V[s]):
             out.append(Violation(s, "V_plus >= V", analysis.V_plus[s], analysis.V[s]))
     for label, stored, values in (("J", analysis.J, analysis.V), ("J_plus", analysis.J_plus, analysis.V_plus)):
-        total = sum((p * values[s] for s, p in model.initial.items()), d.zero)
+        total = d.dot((p, values[s]) for s, p in model.initial.items())
         if not _equal(d, stored, total):
             out.append(Violation(None, f"{label} = sum rho V", stored, total))
     if not d.nonnegative(analysis.J_plus - analysis.J):
@@ -185,16 +185,17 @@ def check_performance_difference(analysis) -> Check:
     if out:
         return _verdict("performance_difference", out)
     transitions = policy_transitions(model, analysis.executed)
-    inflow = {s: model.initial.get(s, d.zero) for s in positive}
+    terms = {s: [(model.initial.get(s, d.zero), d.one)] for s in positive}
     for s in positive:
         for t, p in transitions[s].items():
             if t in members:
-                inflow[t] = inflow[t] + analysis.eta_plus[s] * p
+                terms[t].append((p, analysis.eta_plus[s]))
+    inflow = {s: d.dot(terms[s]) for s in positive}
     for s in positive:
         if not _equal(d, analysis.eta_plus[s], inflow[s]):
             out.append(Violation(s, "flow: eta_plus(s) = rho(s) + sum eta_plus P", analysis.eta_plus[s], inflow[s]))
-    total = sum((analysis.eta_plus[s] * analysis.V[s] * analysis.I[s] for s in positive
-                 if analysis.I[s] is not None), d.zero)
+    total = d.dot((analysis.V[s] * analysis.I[s], analysis.eta_plus[s]) for s in positive
+                  if analysis.I[s] is not None)
     gap = analysis.J_plus - analysis.J
     for s in positive:
         if analysis.I[s] is not None and not d.nonnegative(analysis.I[s]):

@@ -16,17 +16,15 @@ from __future__ import annotations
 import heapq
 
 from .errors import SingularSystemError
+from .graph import bottom_components, can_reach, reachable_from, strongly_connected_components
 
-try:
-    import flint as _flint
-except ImportError:  # python-flint is the optional `fast` extra
-    _flint = None
+_UNLOADED = object()
+_flint = _UNLOADED  # python-flint (the optional `fast` extra), imported when a component first needs it
 
 #: Components at least this large with coefficients this wide go to FLINT's dense exact solver.
 DENSE_MIN_SIZE = 24
 DENSE_MAX_SIZE = 2_500
 DENSE_MIN_BITS = 96
-from .graph import bottom_components, can_reach, reachable_from, strongly_connected_components
 
 
 def solve_fixed_point(rows: dict, domain) -> dict:
@@ -49,23 +47,30 @@ def solve_fixed_point(rows: dict, domain) -> dict:
         if len(component) == 1:
             u = component[0]
             coeffs, b = rows[u]
-            value = b
-            self_loop = domain.zero
-            for v, c in coeffs.items():
-                if v == u:
-                    self_loop = c
-                else:
-                    value = value + c * solution[v]
+            self_loop = coeffs.get(u, domain.zero)
+            value = domain.dot([(domain.one, b)] + [(c, solution[v]) for v, c in coeffs.items() if v != u])
             pivot = domain.one - self_loop
             if domain.is_zero(pivot):
                 raise SingularSystemError(f"state {u!r} is a closed loop: the system is singular", u)
             solution[u] = value / pivot if self_loop else value
             continue
-        if _flint is not None and not domain.parametric and _dense_pays(component, rows):
-            _solve_component_dense(component, rows, solution)
+        if not domain.parametric and _dense_pays(component, rows) and _flint_module() is not None:
+            _solve_component_dense(component, rows, solution, domain)
         else:
             _solve_component(component, rows, solution, domain)
     return solution
+
+
+def _flint_module():
+    """python-flint, or None when it is not installed; imported once, on first use (startup time)."""
+    global _flint
+    if _flint is _UNLOADED:
+        try:
+            import flint as module
+        except ImportError:
+            module = None
+        _flint = module
+    return _flint
 
 
 def _dense_pays(component, rows) -> bool:
@@ -77,7 +82,7 @@ def _dense_pays(component, rows) -> bool:
     return widest >= DENSE_MIN_BITS
 
 
-def _solve_component_dense(component, rows, solution) -> None:
+def _solve_component_dense(component, rows, solution, domain) -> None:
     """(I − C) x = b on one component with python-flint's exact ``fmpq_mat.solve``."""
     from .exact import rational
 
@@ -92,16 +97,17 @@ def _solve_component_dense(component, rows, solution) -> None:
         i = index[u]
         coeffs, b = rows[u]
         diagonal = _flint.fmpq(1)
+        outside = [(domain.one, b)]
         for v, c in coeffs.items():
             j = index.get(v)
             if j is None:
-                b = b + c * solution[v]
+                outside.append((c, solution[v]))
             elif j == i:
                 diagonal -= to_flint(c)
             else:
                 matrix[i, j] = -to_flint(c)
         matrix[i, i] = diagonal
-        rhs[i, 0] = to_flint(b)
+        rhs[i, 0] = to_flint(domain.dot(outside))
     try:
         x = matrix.solve(rhs)
     except ZeroDivisionError:
@@ -120,14 +126,15 @@ def _solve_component(component, rows, solution, domain) -> None:
     for u in component:
         coeffs, b = rows[u]
         row = {}
+        outside = [(domain.one, b)]
         for v, c in coeffs.items():
             if v in members:
                 row[v] = c
                 preds[v].add(u)
             else:
-                b = b + c * solution[v]
+                outside.append((c, solution[v]))
         local[u] = row
-        const[u] = b
+        const[u] = domain.dot(outside)
     order = []
     heap = [(len(preds[u]) * len(local[u]), i, u) for i, u in enumerate(component)]
     heapq.heapify(heap)
@@ -173,10 +180,7 @@ def _solve_component(component, rows, solution, domain) -> None:
             const[i] = const[i] + c * const[k]
         preds[k] = set()
     for k in reversed(order):
-        value = const[k]
-        for v, c in local[k].items():
-            value = value + c * solution[v]
-        solution[k] = value
+        solution[k] = domain.dot([(domain.one, const[k])] + [(c, solution[v]) for v, c in local[k].items()])
 
 
 # --------------------------------------------------------------- transitions
@@ -236,13 +240,13 @@ def success_probability(model, policy, transitions=None) -> dict:
 def action_values(model, V) -> dict:
     """Q(s,a) = Σ_o p_o V(to_o) for every non-terminal s and a ∈ A(s)."""
     domain = model.domain
-    return {s: {a: sum((o.p * V[o.to] for o in outs), domain.zero) for a, outs in acts.items()}
+    return {s: {a: domain.dot((o.p, V[o.to]) for o in outs) for a, outs in acts.items()}
             for s, acts in model.states.items() if acts}
 
 
 def initial_value(model, values) -> object:
     """J = Σ_s ρ(s) V(s)."""
-    return sum((p * values[s] for s, p in model.initial.items()), model.domain.zero)
+    return model.domain.dot((p, values[s]) for s, p in model.initial.items())
 
 
 def recurrent_states(model, transitions) -> set:
@@ -296,11 +300,8 @@ def expected_return(model, policy, eta, transitions=None) -> object:
     for s, count in eta.items():
         if count is None and _has_reward(model, policy, s):
             return None
-    total = domain.zero
-    for s, count in eta.items():
-        if count is not None and not domain.is_zero(count):
-            total = total + count * expected_reward(model, policy, s)
-    return total
+    return domain.dot((expected_reward(model, policy, s), count) for s, count in eta.items()
+                      if count is not None and not domain.is_zero(count))
 
 
 def _has_reward(model, policy, state) -> bool:

@@ -12,6 +12,7 @@ Not trusted: the engine that wrote the certificate.  Parametric models are refus
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -47,6 +48,7 @@ class _Refused(Exception):
 
 def _show(x) -> str:
     """Exact text of a value (``null`` for None), safe beyond Python's 4300-digit str limit."""
+    x = x.value() if isinstance(x, _Linear) else x
     try:
         return "null" if x is None else str(x)
     except ValueError:
@@ -60,11 +62,30 @@ _RATIONAL = re.compile(r"(-?)(0|[1-9]\d*)(?:/([1-9]\d*))?")
 
 
 def _int(text: str) -> int:
-    """int(text) for signed decimal text of any length (Python's str → int stops at 4300 digits)."""
+    """int(text) for signed decimal text of any length (Python's str → int stops at 4300 digits):
+    split off the low 2^j·1000 digits, so every power of ten used is one of a few cached ones."""
     if text[:1] in ("+", "-"):
         return -_int(text[1:]) if text[0] == "-" else _int(text[1:])
-    half = len(text) // 2
-    return int(text) if len(text) <= 4000 else _int(text[:half]) * 10 ** (len(text) - half) + _int(text[half:])
+    if len(text) <= 4000:
+        return int(text)
+    low = 1000
+    while 2 * low < len(text):
+        low *= 2
+    return _int(text[:-low]) * _power_of_ten(low) + _int(text[-low:])
+
+
+def _power_of_ten(digits: int, cache={}) -> int:
+    if digits not in cache:
+        cache[digits] = 10**digits
+    return cache[digits]
+
+
+def _coprime(numerator: int, denominator: int) -> Fraction:
+    """The Fraction numerator/denominator for coprime numerator and denominator > 0, without a second
+    gcd (which costs milliseconds on the 10⁵-bit values of V⁺ and η⁺)."""
+    if hasattr(Fraction, "_from_coprime_ints"):  # Python ≥ 3.12
+        return Fraction._from_coprime_ints(numerator, denominator)
+    return Fraction(numerator, denominator, _normalize=False)
 
 
 def _sized(x: Fraction) -> Fraction:
@@ -168,11 +189,10 @@ def _claimed(value, where: str):
     if match is None:
         raise _Refused(f"{where}: {value[:80]!r} is not an exact rational like \"-3/4\"")
     sign, numerator, denominator = match.groups()
-    den = _int(denominator or "1")
-    q = Fraction(-_int(numerator) if sign else _int(numerator), den)
-    if q.denominator != den or denominator == "1" or (sign and q == 0):
+    num, den = _int(numerator), _int(denominator or "1")
+    if math.gcd(num, den) != 1 or denominator == "1" or (sign and num == 0):
         raise _Refused(f"{where}: {value[:80]!r} is not in lowest terms")
-    return q
+    return _coprime(-num if sign else num, den)
 
 
 def _loads(text: str):
@@ -386,9 +406,52 @@ def _sum(terms) -> Fraction:
     return sum(terms, ZERO)
 
 
-def _mean(acts: dict, dist: dict, f) -> Fraction:
+class _Linear:
+    """Σ_i c_i·x_i as one unreduced fraction num/den, compared without a gcd.
+
+    Claimed values of V⁺ and η⁺ run to 10⁵ bits, and their denominators are one D divided by small
+    factors; a Fraction sum would take a gcd of two such numbers at every step.  Here the sum is
+    acc/L over a running common denominator L of the x_i: a term adds c_i·num(x_i)·(L/den(x_i)) (an
+    exact division) to acc, whose denominator stays as narrow as the coefficients'; L grows by an
+    lcm only when den(x_i) ∤ L."""
+
+    __slots__ = ("numerator", "denominator")
+
+    def __init__(self, terms):
+        common, acc = 1, ZERO
+        for c, x in terms:
+            if c and x:
+                scale, rest = divmod(common, x.denominator)
+                if rest:
+                    grow = x.denominator // math.gcd(common, x.denominator)
+                    common, acc = common * grow, acc * grow
+                    scale = common // x.denominator
+                acc += c * (x.numerator * scale)
+        self.numerator, self.denominator = acc.numerator, acc.denominator * common
+
+    def __eq__(self, other) -> bool:
+        """``other`` = a/b in lowest terms equals num/den iff b | den and num = a·(den/b): a division
+        with a small quotient and a narrow product instead of two wide cross-products."""
+        if isinstance(other, _Linear):
+            return self.numerator * other.denominator == other.numerator * self.denominator
+        if not isinstance(other, (int, Fraction)) or isinstance(other, bool):
+            return False
+        scale, rest = divmod(self.denominator, other.denominator)
+        return rest == 0 and self.numerator == other.numerator * scale
+
+    __hash__ = None
+
+    def value(self) -> Fraction:
+        """The reduced Fraction (for messages and the rare further arithmetic)."""
+        return Fraction(self.numerator, self.denominator)
+
+    def __str__(self) -> str:
+        return str(self.value())
+
+
+def _mean(acts: dict, dist: dict, f) -> _Linear:
     """Σ_a dist(a) Σ_o p_o f(to_o, r_o): one step of the chain under ``dist``."""
-    return _sum(dist.get(a, ZERO) * p * f(to, r) for a, outs in acts.items() for to, p, r in outs)
+    return _Linear((dist.get(a, ZERO) * p, f(to, r)) for a, outs in acts.items() for to, p, r in outs)
 
 
 class _Kernel:
@@ -537,12 +600,12 @@ class _Kernel:
         def bellman(s):
             for act, outs in a.states[s].items():
                 self.equal("bellman Q", f"state {s}, action {act}", self.Q[s][act],
-                           _sum(p * value[to] for to, p, _ in outs))
+                           _Linear((p, value[to]) for to, p, _ in outs))
             self.equal("bellman V", f"state {s}", self.V[s],
-                       _sum(pi * self.Q[s][act] for act, pi in a.policy[s].items()))
+                       _Linear((pi, self.Q[s][act]) for act, pi in a.policy[s].items()))
         self.each("bellman", self.nonterminal, bellman)
         self.each("J", ["J"], lambda _: self.equal("J", "Σ_s ρ(s) V(s)", self.J,
-                                                   _sum(p * value[s] for s, p in a.initial.items())))
+                                                   _Linear((p, value[s]) for s, p in a.initial.items())))
 
     def check_conditioning(self) -> None:
         """MATH.md §3–§4 on every state with V > 0; multipliers are given exactly for those states."""
@@ -614,7 +677,7 @@ class _Kernel:
                        lambda: f"improvement: state {s}: V_plus = {_show(self.Vp[s])} < V = {_show(self.V[s])}")
 
         def totals(_):
-            self.equal("J_plus", "Σ_s ρ(s) V_plus(s)", self.Jp, _sum(p * value[s] for s, p in a.initial.items()))
+            self.equal("J_plus", "Σ_s ρ(s) V_plus(s)", self.Jp, _Linear((p, value[s]) for s, p in a.initial.items()))
             self.holds(self.Jp >= self.J, lambda: f"improvement: J_plus = {_show(self.Jp)} < J = {_show(self.J)}")
         self.each("V_plus", self.nonterminal, check)
         self.each("J_plus", ["J_plus"], totals)
@@ -639,11 +702,11 @@ class _Kernel:
                 self.fail(str(exc))
         succ = _graph(self.a, policy)
         reach = _reachable([s for s, p in self.a.initial.items() if p != 0], succ)
-        infinite, inflow = _recurrent(self.a, succ, reach), defaultdict(Fraction)
+        infinite, inflow = _recurrent(self.a, succ, reach), defaultdict(list)
         for s in (s for s in eta if eta[s] is not None):  # a closed class never flows into a finite state
             for act, pr in policy[s].items():
                 for to, p, _ in self.a.states[s][act]:
-                    inflow[to] += eta[s] * pr * p
+                    inflow[to].append((pr * p, eta[s]))
 
         def check(s):
             claim = eta[s]
@@ -653,7 +716,8 @@ class _Kernel:
                 return
             if s not in reach:
                 self.equal(name, f"state {s} (unreachable)", claim, ZERO)
-            self.equal(name, f"state {s}: ρ(s) + Σ η(s')P(s'→s)", claim, self.a.initial.get(s, ZERO) + inflow[s])
+            self.equal(name, f"state {s}: ρ(s) + Σ η(s')P(s'→s)", claim,
+                       _Linear([(self.a.initial.get(s, ZERO), ONE)] + inflow[s]))
         self.each(name, eta, check)
         return eta
 
@@ -662,7 +726,7 @@ class _Kernel:
         for s in self.positive:
             self.holds(self.eta_plus.get(s, ZERO) is not None, f"performance difference: state {s}: "
                        "η⁺ must be finite where V > 0")
-        total = _sum(self.eta_plus[s] * self.V[s] * self.I[s] for s in self.positive)
+        total = _Linear((self.V[s] * self.I[s], self.eta_plus[s]) for s in self.positive)
         claim = _claimed(self.certificate.get("performance_difference"), "performance_difference")
         self.equal("performance difference", "J_plus − J = Σ_{V>0} η⁺ V I", self.Jp - self.J, total)
         self.equal("performance difference", "certificate value = J_plus − J", claim, self.Jp - self.J)
@@ -689,7 +753,7 @@ class _Kernel:
             return self.holds(claim is None, lambda: f"{key}: claimed {_show(claim)}, but the closed class of "
                               f"{cycling[0]} has a rewarded transition (E[G] is not finite: null)")
         self.equal(key, "Σ η(s) Σ_a π(a|s) Σ_o p_o r_o", claim,
-                   _sum(eta[s] * _mean(acts[s], policy[s], lambda to, r: r) for s in eta if eta[s] is not None))
+                   _Linear((_mean(acts[s], policy[s], lambda to, r: r).value(), eta[s]) for s in eta if eta[s] is not None))
 
 
 # ------------------------------------------------------------------ public entry points

@@ -96,12 +96,13 @@ def test_prove_through_the_main_cli(capsys):
     assert status == 2 and err.startswith("error: --actions")
 
 
-def test_check_does_not_import_sympy_for_numeric_models():
+def test_check_of_a_small_model_imports_neither_sympy_nor_flint():
+    """Startup: a small numeric check needs no SymPy and no FLINT (a dense solve imports it)."""
     code = ("import sys; from sc_symbolic.cli import main; main(['check', sys.argv[1], '--json']); "
-            "print('sympy' in sys.modules, file=sys.stderr)")
+            "print('sympy' in sys.modules, 'flint' in sys.modules, file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "gridworld.json")],
                             capture_output=True, text=True, check=True)
-    assert result.stderr.strip() == "False"
+    assert result.stderr.strip() == "False False"
 
 
 def test_certificate_of_a_threshold_check_is_verified_with_the_same_threshold(capsys, tmp_path):

@@ -10,6 +10,8 @@ import time
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sc_symbolic import exact
 from sc_symbolic.errors import ExpressionError, ModelError, ScError
@@ -315,3 +317,23 @@ def test_describe_value_is_short_single_line_and_safe():
         assert len(text) < 200 and text.isprintable(), text
     assert describe_value(Fraction(1, 3)) == "1/3"
     assert describe_value(12) == "12"
+
+
+wide = st.integers(min_value=1, max_value=2**400)
+
+
+@given(st.lists(st.tuples(st.fractions(max_denominator=50), st.tuples(st.integers(-2**400, 2**400), wide,
+                                                                     st.sampled_from([1, 2, 3, 6]))),
+                max_size=8))
+def test_numeric_dot_is_the_exact_sum(terms):
+    """Σ c·x with x = n/(D/k): wide values that share a denominator up to small factors."""
+    pairs = [(exact.rational(c.numerator, c.denominator), exact.rational(n * k, d * 6)) for c, (n, d, k) in terms]
+    expected = sum((c * x for c, x in pairs), exact.rational(0))
+    got = domain_for().dot(pairs)
+    assert got == expected and type(got) is exact.Rational
+
+
+def test_parametric_dot_is_the_sum():
+    domain = domain_for(["p"])
+    p = domain.symbol("p")
+    assert domain.dot([(p, p), (domain.one, domain.one)]) == p * p + domain.one

@@ -14,6 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import kernel_fixtures as kf  # noqa: E402
@@ -252,3 +254,24 @@ def test_kernel_reads_every_number_the_engine_accepts():
 
     assert kernel.MAX_TEXT >= exact.MAX_NUMBER_TEXT
     assert kernel.MAX_BITS >= exact.MAX_RESULT_BITS
+
+
+@given(st.lists(st.tuples(st.fractions(max_denominator=50), st.fractions(max_denominator=2**300)), max_size=8),
+       st.fractions(max_denominator=2**300))
+def test_linear_combinations_compare_exactly(terms, other):
+    """The kernel's gcd-free Σ c·x equals a claimed value iff the Fraction sum does."""
+    total = sum((c * x for c, x in terms), Fraction(0))
+    combination = kernel._Linear(terms)
+    assert combination == total and combination.value() == total
+    assert (combination == other) == (total == other)
+    assert (combination == total + Fraction(1, 2**301)) is False and (combination == None) is False  # noqa: E711
+
+
+def test_long_decimal_integers_parse_exactly():
+    for digits in (3999, 4001, 8000, 25_001):
+        text = ("9081726354" * (digits // 10 + 1))[:digits]
+        n = 0
+        for start in range(0, digits, 1000):  # Horner over 1000-digit chunks: independent of _int's splits
+            chunk = text[start:start + 1000]
+            n = n * 10 ** len(chunk) + int(chunk)
+        assert kernel._int(text) == n and kernel._int("-" + text) == -n
