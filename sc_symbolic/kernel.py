@@ -57,8 +57,9 @@ def _show(x) -> str:
 
 # ------------------------------------------------------------------ exact numbers
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d{1,5}))?|(\*\*|[-+*/()]))")
-_RATIONAL = re.compile(r"(-?)(0|[1-9]\d*)(?:/([1-9]\d*))?")
+# ASCII digits only, as in the engine: ``\d`` would also match '١', which int() reads as 1.
+_TOKEN = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]{1,5}))?|(\*\*|[-+*/()]))")
+_RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 
 
 def _int(text: str) -> int:
@@ -172,9 +173,18 @@ def _expression(text: str, where: str) -> Fraction:
     return value
 
 
+_SHORT_RATIONAL = re.compile(r"\s*(-?)([0-9]{1,40})(?:/([0-9]{1,40}))?\s*")
+
+
 def _number(value, where: str) -> Fraction:
-    """An exact Fraction from a JSON int, a Fraction or a constant expression string (FORMAT.md)."""
+    """An exact Fraction from a JSON int, a Fraction or a constant expression string (FORMAT.md).
+    Short ``p`` or ``p/q`` (nearly every probability) skips the expression parser; same value."""
     if isinstance(value, str):
+        short = _SHORT_RATIONAL.fullmatch(value)
+        if short is not None and short.group(3) is None:
+            return Fraction(-int(short.group(2)) if short.group(1) else int(short.group(2)))
+        if short is not None and int(short.group(3)) != 0:
+            return Fraction(-int(short.group(2)) if short.group(1) else int(short.group(2)), int(short.group(3)))
         return _expression(value, where)
     if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
         return Fraction(value)

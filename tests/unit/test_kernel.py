@@ -275,3 +275,18 @@ def test_long_decimal_integers_parse_exactly():
             chunk = text[start:start + 1000]
             n = n * 10 ** len(chunk) + int(chunk)
         assert kernel._int(text) == n and kernel._int("-" + text) == -n
+
+
+@given(st.integers(0, 10**45), st.one_of(st.none(), st.integers(1, 10**45)), st.booleans(),
+       st.sampled_from(["", "0", "00"]), st.sampled_from(["", " ", "\t"]))
+def test_short_rationals_read_as_the_expression_parser_reads_them(numerator, denominator, negative, zeros, space):
+    text = ("-" if negative else "") + f"{zeros}{numerator}" + (f"/{zeros}{denominator}" if denominator else "")
+    assert kernel._number(f"{space}{text}{space}", "x") == kernel._expression(text, "x")
+
+
+@pytest.mark.parametrize("text", ["\u0661/2", "1/\u0662", "\uff11"])
+def test_non_ascii_digits_are_refused(text):
+    with pytest.raises(kernel._Refused):
+        kernel._number(text, "x")
+    with pytest.raises(kernel._Refused):
+        kernel._claimed(text, "x")
