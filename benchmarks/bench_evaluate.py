@@ -5,6 +5,7 @@
 Columns (process time, seconds, one run on this machine; ratios are what to compare):
   eval      V alone (sc_symbolic.evaluate.success_probability)
   check     the full `check`: analyse + every claim + the trusted kernel
+  no-kernel `check --no-kernel`: analyse + every claim, without the kernel's re-verification
   fraction  a plain fractions.Fraction sparse Gaussian elimination of V (no SCCs)
   storm     Storm's exact engine in process: read the induced chain from DRN, build it
             exactly, check P=? [F "success"] (only when stormpy is installed)
@@ -99,11 +100,30 @@ def storm_exact(drn_path):
     return stormpy.model_checking(model, prop, environment=stormpy.environments.exact(), only_initial_states=False)
 
 
-def full_check_seconds(path):
-    """Process time of `check` (analyse, claims, kernel) measured inside a fresh interpreter."""
+def storm_seconds(drn_path, timeout: float) -> float:
+    """Process time of ``storm_exact`` in a fresh interpreter, warm: the second of two runs (Storm's
+    one-time set-up and imports excluded); nan past ``timeout``."""
+    code = ("import sys, time; sys.path.insert(0, sys.argv[2]); from bench_evaluate import storm_exact; "
+            "storm_exact(sys.argv[1]); t = time.process_time(); storm_exact(sys.argv[1]); "
+            "print(time.process_time() - t)")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(drn_path), str(Path(__file__).parent)],
+                             capture_output=True, text=True, check=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return float("nan")
+    return float(out.stdout)
+
+
+def full_check_seconds(path, kernel: bool, timeout: float):
+    """Process time of `check` (analyse, every claim, the kernel unless ``kernel`` is false) in a fresh
+    interpreter, with its imports; (nan, None) past ``timeout`` seconds."""
     code = ("import time,sys; t=time.process_time(); from sc_symbolic import load_model, check; "
-            "r,_=check(load_model(sys.argv[1])); print(time.process_time()-t, r['verified'])")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+            f"r,_=check(load_model(sys.argv[1]), kernel={kernel}); print(time.process_time()-t, r['verified'])")
+    try:
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+                             timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return float("nan"), None
     seconds, verified = out.stdout.split()
     return float(seconds), verified == "True"
 
@@ -123,7 +143,8 @@ def startup_seconds(repeats: int = 5) -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default=",".join(DEFAULT))
-    parser.add_argument("--skip-full", action="store_true", help="skip the full check column")
+    parser.add_argument("--skip-full", action="store_true", help="skip the full check columns")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per full check (default 900)")
     args = parser.parse_args()
     from sc_symbolic.evaluate import policy_transitions, success_probability
     from sc_symbolic.model import load_model
@@ -134,7 +155,7 @@ def main():
     except ImportError:
         have_storm = False
     print(f"startup: sc-symbolic check examples/gridworld.json takes {startup_seconds():.3f} s of process time")
-    header = (f"{'model':<22}{'states':>7}{'eval':>9}{'check':>9}{'fraction':>10}{'storm':>9}{'storm+':>9}"
+    header = (f"{'model':<22}{'states':>7}{'eval':>9}{'check':>9}{'no-kernel':>10}{'fraction':>10}{'storm':>9}{'storm+':>9}"
               f"{'check/storm':>12}{'check/(storm+storm+)':>21}{'check/eval':>11}")
     print(header)
     print("-" * len(header))
@@ -147,7 +168,8 @@ def main():
         V, t_eval = timed(lambda m: success_probability(m, m.policy, policy_transitions(m, m.policy)), model)
         baseline, t_fraction = timed(fraction_elimination, model)
         assert all(baseline[s] == V[s] for s in baseline), "baseline disagrees"
-        t_check, verified = (float("nan"), None) if args.skip_full else full_check_seconds(path)
+        t_check, verified = (float("nan"), None) if args.skip_full else full_check_seconds(path, True, args.timeout)
+        t_bare, _ = (float("nan"), None) if args.skip_full else full_check_seconds(path, False, args.timeout)
         t_storm = t_storm_plus = float("nan")
         if have_storm:
             from sc_symbolic.analysis import analyse
@@ -157,9 +179,9 @@ def main():
                 drn, drn_plus = Path(tmp) / "chain.drn", Path(tmp) / "chain_plus.drn"
                 write_drn(model, drn)
                 write_drn(plus, drn_plus)
-                _, t_storm = timed(storm_exact, drn)
-                _, t_storm_plus = timed(storm_exact, drn_plus)
-        print(f"{name:<22}{len(model.states):>7}{t_eval:>9.3f}{t_check:>9.3f}{t_fraction:>10.3f}{t_storm:>9.3f}"
+                t_storm = storm_seconds(drn, args.timeout)
+                t_storm_plus = storm_seconds(drn_plus, args.timeout)
+        print(f"{name:<22}{len(model.states):>7}{t_eval:>9.3f}{t_check:>9.3f}{t_bare:>10.3f}{t_fraction:>10.3f}{t_storm:>9.3f}"
               f"{t_storm_plus:>9.3f}{t_check / t_storm:>12.1f}{t_check / (t_storm + t_storm_plus):>21.2f}"
               f"{t_check / t_eval:>11.1f}" + ("" if verified in (None, True) else "  NOT VERIFIED"))
 

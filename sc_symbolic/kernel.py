@@ -620,10 +620,11 @@ class _Kernel:
     def check_conditioning(self) -> None:
         """MATH.md §3–§4 on every state with V > 0; multipliers are given exactly for those states."""
         self.positive = [s for s in self.nonterminal if self.V.get(s, ZERO) > 0]
+        positive = set(self.positive)
         multipliers = self.certificate.get("multipliers")
         self.multipliers = multipliers if isinstance(multipliers, dict) else {}
         for s in self.multipliers:
-            self.holds(s in self.positive, f"KKT: multipliers for {s!r}, which is not a state with V > 0")
+            self.holds(s in positive, f"KKT: multipliers for {s!r}, which is not a state with V > 0")
         self.each("conditioning", self.positive, self.check_state)
 
     def check_state(self, s: str) -> None:
@@ -674,7 +675,8 @@ class _Kernel:
         """V⁺ = 0 exactly on prob0(π⁺); V⁺(s) = Σ_a π⁺(a|s) Σ_o p_o V⁺(to_o); V⁺ ≥ V; J⁺ = Σ ρ V⁺ ≥ J.
         π⁺ is executed where V > 0, π kept elsewhere; uniqueness as in check_values."""
         a, value = self.a, self.full(self.Vp)
-        self.executed = {s: self.pp[s] if s in self.positive and isinstance(self.pp.get(s), dict) else a.policy[s]
+        positive = set(self.positive)
+        self.executed = {s: self.pp[s] if s in positive and isinstance(self.pp.get(s), dict) else a.policy[s]
                          for s in self.nonterminal}
         zero = _prob0(_graph(a, self.executed), a.success)
 
