@@ -1,12 +1,14 @@
 """Trusted kernel: stdlib only, imports nothing from sc_symbolic (MATH.md §2–§6).
 
-Re-verifies an ``sc-symbolic/certificate-1`` with exact Fractions, solving no linear system: it
+Re-verifies an ``sc-symbolic/certificate-1`` with exact rationals, solving no linear system: it
 re-reads the model, rebuilds the analysed model (horizon and return augmentation) and substitutes
 every claimed number into its defining equation — Bellman equations for V and V⁺ with graph-computed
 zero sets, J, π⁺ by Bayes, R = χ² = I, the Cauchy–Schwarz and KKT trust-region certificates, V⁺ ≥ V,
 visit-count flow equations with graph-computed infinite sets, the performance difference and E[G].
-Trusted: Python's fractions/json/re and this file (its number parser, reachability and SCC passes).
-Not trusted: the engine that wrote the certificate.  Parametric models are refused.
+Trusted: Python's json/re, the rationals — GMP's ``mpq`` through gmpy2 when it is installed,
+else Python's ``fractions`` (``SC_SYMBOLIC_KERNEL_RATIONAL=fraction`` forces them) — and this file
+(its number parser, reachability and SCC passes).  Not trusted: the engine that wrote the
+certificate; the kernel imports nothing from it.  Parametric models are refused.
 """
 
 from __future__ import annotations
@@ -20,11 +22,22 @@ from collections import defaultdict, deque, namedtuple
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+try:  # the rational type: both are exact; GMP's is ~10× faster and has subquadratic gcd and parsing
+    if "fraction" in (os.environ.get("SC_SYMBOLIC_KERNEL_RATIONAL", "").lower(),
+                      os.environ.get("SC_SYMBOLIC_RATIONAL", "").lower()):
+        raise ImportError
+    from gmpy2 import gcd as _gcd
+    from gmpy2 import mpq as Q
+    from gmpy2 import mpz as _mpz
+except ImportError:
+    Q, _gcd, _mpz = Fraction, math.gcd, None
+RATIONALS = (int, Fraction, type(Q(0)))  # exact inputs a caller may pass in place of JSON text
+
 CERTIFICATE_FORMAT, REPORT_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/report-1"
 STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
 MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 20_100, 200_000, 50, 32, 10_000
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a certificate holds every exact value: larger than its model
-ZERO, ONE = Fraction(0), Fraction(1)
+ZERO, ONE = Q(0), Q(1)
 _Model = namedtuple("_Model", "initial states goal tau horizon policy")
 _Analysed = namedtuple("_Analysed", "states initial success policy")
 
@@ -65,10 +78,12 @@ _RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
 def _int(text: str) -> int:
     """int(text) for signed decimal text of any length (Python's str → int stops at 4300 digits):
     split off the low 2^j·1000 digits, so every power of ten used is one of a few cached ones."""
-    if text[:1] in ("+", "-"):
-        return -_int(text[1:]) if text[0] == "-" else _int(text[1:])
     if len(text) <= 4000:
         return int(text)
+    if _mpz is not None:  # GMP parses in subquadratic time; callers pass [-+]?[0-9]+ only
+        return int(_mpz(text))
+    if text[:1] in ("+", "-"):
+        return -_int(text[1:]) if text[0] == "-" else _int(text[1:])
     low = 1000
     while 2 * low < len(text):
         low *= 2
@@ -81,32 +96,37 @@ def _power_of_ten(digits: int, cache={}) -> int:
     return cache[digits]
 
 
-def _coprime(numerator: int, denominator: int) -> Fraction:
-    """The Fraction numerator/denominator for coprime numerator and denominator > 0, without a second
-    gcd (which costs milliseconds on the 10⁵-bit values of V⁺ and η⁺)."""
-    if hasattr(Fraction, "_from_coprime_ints"):  # Python ≥ 3.12
+def _lowest_terms(numerator: int, denominator: int):
+    """The rational numerator/denominator (denominator > 0) if that is in lowest terms, else None —
+    with one gcd (which costs milliseconds on the 10⁵-bit values of V⁺ and η⁺ in CPython)."""
+    if _mpz is not None:
+        q = Q(_mpz(numerator), _mpz(denominator))
+        return q if q.denominator == denominator else None
+    if math.gcd(numerator, denominator) != 1:
+        return None
+    if hasattr(Fraction, "_from_coprime_ints"):  # Python ≥ 3.12: no second gcd
         return Fraction._from_coprime_ints(numerator, denominator)
     return Fraction(numerator, denominator, _normalize=False)
 
 
-def _sized(x: Fraction) -> Fraction:
+def _sized(x):
     """``x``, unless its numerator and denominator together exceed MAX_BITS bits."""
     if x.numerator.bit_length() + x.denominator.bit_length() > MAX_BITS:
         raise _Refused(f"a number exceeds {MAX_BITS} bits")
     return x
 
 
-def _decimal(mantissa: str, exponent, where: str) -> Fraction:
+def _decimal(mantissa: str, exponent, where: str):
     """mantissa · 10**exponent exactly (``"0.25"``, ``"1e-3"``), never through a binary float."""
     whole, _, frac = mantissa.partition(".")
     shift = int(exponent or 0) - len(frac)
     if abs(shift) > MAX_SHIFT:
         raise _Refused(f"{where}: decimal exponent {shift} is too large")
     digits = _int(whole + frac)
-    return _sized(Fraction(digits * 10**shift) if shift >= 0 else Fraction(digits, 10**-shift))
+    return _sized(Q(digits * 10**shift) if shift >= 0 else Q(digits, 10**-shift))
 
 
-def _expression(text: str, where: str) -> Fraction:
+def _expression(text: str, where: str):
     """Evaluate a constant expression by restricted recursive descent (never eval):
     expr := term (('+'|'-') term)*,  term := unary (('*'|'/') unary)*,
     unary := ('+'|'-') unary | atom ['**' INT ≤ 32],  atom := NUMBER | '(' expr ')'."""
@@ -176,37 +196,38 @@ def _expression(text: str, where: str) -> Fraction:
 _SHORT_RATIONAL = re.compile(r"\s*(-?)([0-9]{1,40})(?:/([0-9]{1,40}))?\s*")
 
 
-def _number(value, where: str) -> Fraction:
-    """An exact Fraction from a JSON int, a Fraction or a constant expression string (FORMAT.md).
+def _number(value, where: str):
+    """An exact rational from a JSON int, a rational or a constant expression string (FORMAT.md).
     Short ``p`` or ``p/q`` (nearly every probability) skips the expression parser; same value."""
     if isinstance(value, str):
         short = _SHORT_RATIONAL.fullmatch(value)
         if short is not None and short.group(3) is None:
-            return Fraction(-int(short.group(2)) if short.group(1) else int(short.group(2)))
+            return Q(-int(short.group(2)) if short.group(1) else int(short.group(2)))
         if short is not None and int(short.group(3)) != 0:
-            return Fraction(-int(short.group(2)) if short.group(1) else int(short.group(2)), int(short.group(3)))
+            return Q(-int(short.group(2)) if short.group(1) else int(short.group(2)), int(short.group(3)))
         return _expression(value, where)
-    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
-        return Fraction(value)
+    if isinstance(value, RATIONALS) and not isinstance(value, bool):
+        return Q(int(value.numerator), int(value.denominator))
     raise _Refused(f"{where}: {value!r} is not an exact number" + " (never a float)" * isinstance(value, float))
 
 
 def _claimed(value, where: str):
-    """A claimed report number: None for null, else a rational string in lowest terms (or int/Fraction)."""
+    """A claimed report number: None for null, else a rational string in lowest terms (or a rational)."""
     if not isinstance(value, str):
         return None if value is None else _number(value, where)
     match = _RATIONAL.fullmatch(value)
     if match is None:
         raise _Refused(f"{where}: {value[:80]!r} is not an exact rational like \"-3/4\"")
     sign, numerator, denominator = match.groups()
-    num, den = _int(numerator), _int(denominator or "1")
-    if math.gcd(num, den) != 1 or denominator == "1" or (sign and num == 0):
+    num = _int(numerator)
+    q = _lowest_terms(-num if sign else num, _int(denominator or "1"))
+    if q is None or denominator == "1" or (sign and num == 0):
         raise _Refused(f"{where}: {value[:80]!r} is not in lowest terms")
-    return _coprime(-num if sign else num, den)
+    return q
 
 
 def _loads(text: str):
-    """Strict JSON with exact numbers: decimals → Fraction; NaN/Infinity and duplicate keys refused."""
+    """Strict JSON with exact numbers: decimals → rationals; NaN/Infinity and duplicate keys refused."""
     def refuse_constant(name):
         raise ValueError(f"{name} is not an exact number")
 
@@ -246,7 +267,7 @@ def _outcomes(outs, where: str, raw: dict) -> list:
 
 
 def _model(data, need_policy: bool = True) -> _Model:
-    """Read an ``sc-symbolic/mdp-1`` dict into Fractions (FORMAT.md); refuse what the kernel cannot check."""
+    """Read an ``sc-symbolic/mdp-1`` dict into rationals (FORMAT.md); refuse what the kernel cannot check."""
     if not isinstance(data, dict):
         raise _Refused("model: not a JSON object")
     if data.get("parameters"):
@@ -279,7 +300,7 @@ def _model(data, need_policy: bool = True) -> _Model:
         raise _Refused("model: policy must give a distribution for exactly the non-terminal states")
     lifted = {}
     for s, dist in policy.items():
-        dist = {a: Fraction(1, len(states[s])) for a in states[s]} if dist == "uniform" else dist
+        dist = {a: Q(1, len(states[s])) for a in states[s]} if dist == "uniform" else dist
         if not isinstance(dist, dict) or not all(a in states[s] for a in dist):
             raise _Refused(f"model: policy.{s}: not \"uniform\" or a distribution over the actions of {s}")
         lifted[s] = {a: _number(dist[a], f"model: policy.{s}.{a}") if a in dist else ZERO for a in states[s]}
@@ -412,7 +433,7 @@ def _recurrent(a: _Analysed, succ: dict, reach: set) -> set:
 # ------------------------------------------------------------------ the checks
 
 
-def _sum(terms) -> Fraction:
+def _sum(terms):
     return sum(terms, ZERO)
 
 
@@ -420,7 +441,7 @@ class _Linear:
     """Σ_i c_i·x_i as one unreduced fraction num/den, compared without a gcd.
 
     Claimed values of V⁺ and η⁺ run to 10⁵ bits, and their denominators are one D divided by small
-    factors; a Fraction sum would take a gcd of two such numbers at every step.  Here the sum is
+    factors; a plain sum would take a gcd of two such numbers at every step.  Here the sum is
     acc/L over a running common denominator L of the x_i: a term adds c_i·num(x_i)·(L/den(x_i)) (an
     exact division) to acc, whose denominator stays as narrow as the coefficients'; L grows by an
     lcm only when den(x_i) ∤ L."""
@@ -433,7 +454,7 @@ class _Linear:
             if c and x:
                 scale, rest = divmod(common, x.denominator)
                 if rest:
-                    grow = x.denominator // math.gcd(common, x.denominator)
+                    grow = x.denominator // _gcd(common, x.denominator)
                     common, acc = common * grow, acc * grow
                     scale = common // x.denominator
                 acc += c * (x.numerator * scale)
@@ -444,16 +465,16 @@ class _Linear:
         with a small quotient and a narrow product instead of two wide cross-products."""
         if isinstance(other, _Linear):
             return self.numerator * other.denominator == other.numerator * self.denominator
-        if not isinstance(other, (int, Fraction)) or isinstance(other, bool):
+        if not isinstance(other, RATIONALS) or isinstance(other, bool):
             return False
         scale, rest = divmod(self.denominator, other.denominator)
         return rest == 0 and self.numerator == other.numerator * scale
 
     __hash__ = None
 
-    def value(self) -> Fraction:
-        """The reduced Fraction (for messages and the rare further arithmetic)."""
-        return Fraction(self.numerator, self.denominator)
+    def value(self):
+        """The reduced rational (for messages and the rare further arithmetic)."""
+        return Q(self.numerator, self.denominator)
 
     def __str__(self) -> str:
         return str(self.value())
@@ -651,7 +672,7 @@ class _Kernel:
         self.holds(chi2 <= eps, lambda: f"trust region: state {s}: χ²(π⁺‖π) = {_show(chi2)} > ε = I = {_show(eps)}")
         self.check_kkt(s, chi2, eps)
 
-    def check_kkt(self, s: str, chi2: Fraction, eps: Fraction) -> None:
+    def check_kkt(self, s: str, chi2, eps) -> None:
         """μ = V/2, κ ≥ 0; Q(a) − 2μπ⁺(a)/π(a) − ν + κ_a = 0 where π(a) > 0; μ(χ² − ε) = 0 and
         κ_a π⁺(a) = 0.  The problem is convex, so these KKT conditions prove π⁺ optimal."""
         raw, pi, pp, Q = self.multipliers.get(s), self.a.policy[s], self.pp[s], self.Q[s]
@@ -785,7 +806,7 @@ def verify_certificate(model, certificate) -> KernelResult:
 
 
 def verify_files(model_path, certificate_path, threshold=None) -> KernelResult:
-    """Read both JSON files exactly (decimals → Fraction) and run ``verify_certificate``; ``model_path``
+    """Read both JSON files exactly (decimals → rationals) and run ``verify_certificate``; ``model_path``
     may be None (the certificate's embedded model is used).  ``threshold`` replaces the given model's
     success by ``{"return_at_least": threshold}``, as ``check --threshold`` did."""
     documents = []
