@@ -183,7 +183,7 @@ def _expression(text: str, where: str):
             take()
             power = take()
             if not (isinstance(power, tuple) and power[0].isdigit() and power[1] is None
-                    and int(power[0][:3]) <= MAX_POWER):
+                    and len(power[0]) <= 3 and int(power[0]) <= MAX_POWER):  # as the engine: "0099…9" too
                 fail(f"the exponent of ** must be an integer literal ≤ {MAX_POWER}")
             value = _sized(value ** int(power[0]))
         return value
