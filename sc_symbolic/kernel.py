@@ -37,6 +37,8 @@ CERTIFICATE_FORMAT, REPORT_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/re
 STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
 MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 20_100, 200_000, 50, 32, 10_000
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a certificate holds every exact value: larger than its model
+MAX_CLAIM_CHARS = 1_000_000  # one claimed "p/q": V⁺ on the consensus export with K = 16 needs ~10⁵
+SHOWN_BITS = 13_000  # failure messages print exact values up to ~4,000 digits, and sizes beyond
 ZERO, ONE = Q(0), Q(1)
 _Model = namedtuple("_Model", "initial states goal tau horizon policy")
 _Analysed = namedtuple("_Analysed", "states initial success policy")
@@ -60,12 +62,15 @@ class _Refused(Exception):
 
 
 def _show(x) -> str:
-    """Exact text of a value (``null`` for None), safe beyond Python's 4300-digit str limit."""
-    x = x.value() if isinstance(x, _Linear) else x
-    try:
-        return "null" if x is None else str(x)
-    except ValueError:
-        return f"<rational of {x.numerator.bit_length()}/{x.denominator.bit_length()} bits>"
+    """Exact text of a value (``null`` for None); its size in bits beyond SHOWN_BITS."""
+    if x is None:
+        return "null"
+    if isinstance(x, _Linear) or hasattr(x, "denominator"):
+        bits = (x.numerator.bit_length(), x.denominator.bit_length())  # an unreduced _Linear: an upper bound
+        if sum(bits) > SHOWN_BITS:
+            return f"<rational of {bits[0]}/{bits[1]} bits>"
+        x = x.value() if isinstance(x, _Linear) else x
+    return str(x)
 
 
 # ------------------------------------------------------------------ exact numbers
@@ -215,6 +220,8 @@ def _claimed(value, where: str):
     """A claimed report number: None for null, else a rational string in lowest terms (or a rational)."""
     if not isinstance(value, str):
         return None if value is None else _number(value, where)
+    if len(value) > MAX_CLAIM_CHARS:
+        raise _Refused(f"{where}: a number of {len(value)} characters (at most {MAX_CLAIM_CHARS})")
     match = _RATIONAL.fullmatch(value)
     if match is None:
         raise _Refused(f"{where}: {value[:80]!r} is not an exact rational like \"-3/4\"")

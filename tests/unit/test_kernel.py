@@ -327,3 +327,11 @@ def test_the_kernel_imports_nothing_from_the_engine():
                  if node.level == 0}
     assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))
     assert imported - {"gmpy2", "__future__"} <= set(sys.stdlib_module_names)
+
+
+def test_huge_claims_are_refused_and_wide_values_shown_by_size():
+    with pytest.raises(kernel._Refused, match="characters"):
+        kernel._claimed("1" * (kernel.MAX_CLAIM_CHARS + 1), "V: state s0")
+    wide = kernel.Q(3**20_000, 2**20_000)
+    assert kernel._show(wide).startswith("<rational of ") and kernel._show(kernel.Q(-3, 4)) == "-3/4"
+    assert kernel._show(kernel._Linear([(kernel.ONE, wide)])).startswith("<rational of ")
