@@ -2,7 +2,7 @@
 
     sc-symbolic check MODEL [--policy FILE] [--json | --latex] [--iterate K] [--threshold T]
                             [--max-return-states N] [--certificate FILE] [--no-kernel]
-    sc-symbolic verify MODEL CERTIFICATE [--threshold T] [--json]
+    sc-symbolic verify MODEL CERTIFICATE [--policy FILE] [--threshold T] [--json]
     sc-symbolic prove identity|trust-region --actions N [--latex | --json]
     sc-symbolic trust-region MODEL --state S --radius δ [--json] [--plot FILE]
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE]
@@ -71,8 +71,8 @@ def cmd_verify(args) -> int:
     from .kernel import verify_files
     from .model import load_model_file
 
-    load_model_file(args.model, threshold=args.threshold)  # an invalid model is invalid input (exit 2)
-    result = verify_files(args.model, args.certificate, args.threshold)
+    load_model_file(args.model, args.policy, threshold=args.threshold)  # invalid input: exit 2
+    result = verify_files(args.model, args.certificate, args.threshold, args.policy)
     if result.unreadable:
         print(f"error: {result.failures[0]}", file=sys.stderr)
         return 2
@@ -143,9 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-kernel", action="store_true", help="skip the trusted kernel's re-verification")
     check.set_defaults(run=cmd_check)
 
-    verify = sub.add_parser("verify", help="re-verify a certificate with the trusted kernel (stdlib only)")
+    verify = sub.add_parser("verify", help="re-verify a certificate with the trusted kernel")
     verify.add_argument("model", help="the sc-symbolic/mdp-1 file the certificate claims to be about")
     verify.add_argument("certificate", help="a certificate written by check --certificate")
+    verify.add_argument("--policy", help="the policy file (or uniform) given to check --policy, if any; "
+                                         "without it the certificate's policy must be the model file's")
     verify.add_argument("--threshold", metavar="T",
                         help="success = return ≥ T, as given to check --threshold when the certificate was made")
     verify.add_argument("--json", action="store_true", help='print {"ok": ..., "failures": [...]}')

@@ -33,7 +33,8 @@ except ImportError:
     Q, _gcd, _mpz = Fraction, math.gcd, None
 RATIONALS = (int, Fraction, type(Q(0)))  # exact inputs a caller may pass in place of JSON text
 
-CERTIFICATE_FORMAT, REPORT_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/report-1"
+CERTIFICATE_FORMAT, REPORT_FORMAT, MODEL_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/report-1", "sc-symbolic/mdp-1"
+CORE_CHECKS = ("identity", "trust_region", "trajectory_route", "improvement", "performance_difference")
 STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
 MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 20_100, 200_000, 50, 32, 10_000
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a certificate holds every exact value: larger than its model
@@ -218,8 +219,10 @@ def _number(value, where: str):
 
 def _claimed(value, where: str):
     """A claimed report number: None for null, else a rational string in lowest terms (or a rational)."""
-    if not isinstance(value, str):
-        return None if value is None else _number(value, where)
+    if value is None:
+        return None
+    if not isinstance(value, str):  # FORMAT.md: report numbers are strings, never JSON numbers
+        raise _Refused(f"{where}: {value!r} is not a rational string like \"-3/4\"")
     if len(value) > MAX_CLAIM_CHARS:
         raise _Refused(f"{where}: a number of {len(value)} characters (at most {MAX_CLAIM_CHARS})")
     match = _RATIONAL.fullmatch(value)
@@ -277,6 +280,8 @@ def _model(data, need_policy: bool = True) -> _Model:
     """Read an ``sc-symbolic/mdp-1`` dict into rationals (FORMAT.md); refuse what the kernel cannot check."""
     if not isinstance(data, dict):
         raise _Refused("model: not a JSON object")
+    if data.get("format") != MODEL_FORMAT:
+        raise _Refused(f'model: "format" is {data.get("format")!r}, not "{MODEL_FORMAT}"')
     if data.get("parameters"):
         raise _Refused("model: parametric models are outside the kernel (numeric only)")
     raw = data.get("states")
@@ -544,13 +549,14 @@ class _Kernel:
         self.check_returns(report)
         checks = report.get("checks")
         self.holds(report.get("verified") is True, f"report: verified is {report.get('verified')!r}, not true")
-        self.holds(isinstance(checks, dict) and bool(checks), "report: checks must be a non-empty object")
+        self.holds(isinstance(checks, dict) and all(name in checks for name in CORE_CHECKS),
+                   f"report: checks must name at least {', '.join(CORE_CHECKS)}")
         for name, value in (checks.items() if isinstance(checks, dict) else ()):
             self.holds(value is True, f"report: check {name} is {value!r}, not true")
 
     def read_model(self, given, embedded) -> _Model:
-        """The certificate's model (its policy is the analysed one; it may come from --policy), which
-        must agree with the given model in all but the policy; else the given model."""
+        """The certificate's model (its policy is the analysed one), which must agree with the given
+        model — in its policy too when the given model has one; else the given model."""
         if embedded is None:
             if given is None:
                 raise _Refused("certificate: no model (neither given nor embedded)")
@@ -558,11 +564,14 @@ class _Kernel:
         m = _model(embedded)
         if given is not None:
             g = _model(given, need_policy=False)
-            for part in ("initial", "states", "goal", "tau", "horizon"):
-                hint = " (a certificate of check --threshold T is verified with verify --threshold T)" \
-                    if part in ("goal", "tau") else ""
-                self.holds(getattr(g, part) == getattr(m, part),
-                           f"model: the certificate's model differs from the given model in {part!r}{hint}")
+            hints = {"goal": " (a certificate of check --threshold T is verified with verify --threshold T)",
+                     "policy": " (a certificate of check --policy FILE is verified with verify --policy FILE)"}
+            hints["tau"] = hints["goal"]
+            for part in ("initial", "states", "goal", "tau", "horizon", "policy"):
+                if part == "policy" and g.policy is None:
+                    continue
+                self.holds(getattr(g, part) == getattr(m, part), f"model: the certificate's model differs "
+                           f"from the given model in {part!r}{hints.get(part, '')}")
         return m
 
     def read_report(self, report: dict) -> None:
@@ -690,6 +699,8 @@ class _Kernel:
         self.holds(set(kappa) <= set(pi) and {b for b in pi if pi[b] > 0} <= set(kappa),
                    f"KKT: state {s}: kappa must cover the actions with π > 0, and only actions of {s}")
         self.equal("KKT", f"state {s}: mu = V/2", mu, self.V[s] / 2)
+        self.equal("KKT", f"state {s}: nu = 0", nu, ZERO)
+        self.holds(all(k == 0 for k in kappa.values()), f"KKT: state {s}: kappa = 0 on every action (MATH.md §4)")
         self.holds(all(k >= 0 for k in kappa.values()), f"KKT: state {s}: some kappa is negative")
         for b in (b for b in pi if pi[b] > 0):
             residual = Q[b] - 2 * mu * pp[b] / pi[b] - nu + kappa[b]
@@ -812,12 +823,16 @@ def verify_certificate(model, certificate) -> KernelResult:
     return kernel.result
 
 
-def verify_files(model_path, certificate_path, threshold=None) -> KernelResult:
-    """Read both JSON files exactly (decimals → rationals) and run ``verify_certificate``; ``model_path``
-    may be None (the certificate's embedded model is used).  ``threshold`` replaces the given model's
-    success by ``{"return_at_least": threshold}``, as ``check --threshold`` did."""
+def verify_files(model_path, certificate_path, threshold=None, policy_path=None) -> KernelResult:
+    """Read the JSON files exactly (decimals → rationals) and run ``verify_certificate``; ``model_path``
+    may be None (the certificate's embedded model is used).  ``threshold`` replaces the model's success
+    by ``{"return_at_least": threshold}`` and ``policy_path`` (a policy file, bare or ``{"policy": …}``,
+    or ``"uniform"``) its policy, as ``check --threshold T --policy FILE`` did."""
     documents = []
-    for path, what in ((model_path, "model"), (certificate_path, "certificate")):
+    files = [(model_path, "model"), (certificate_path, "certificate")]
+    if policy_path not in (None, "uniform"):
+        files.append((policy_path, "policy"))
+    for path, what in files:
         try:
             if path is None:
                 documents.append(None)
@@ -833,6 +848,14 @@ def verify_files(model_path, certificate_path, threshold=None) -> KernelResult:
         except Exception as exc:
             return KernelResult([f"{what}: cannot read {str(path)!r} ({type(exc).__name__}: {exc})"],
                                 unreadable=True)
-    if threshold is not None and isinstance(documents[0], dict):
-        documents[0] = {**documents[0], "success": {"return_at_least": threshold}}
-    return verify_certificate(*documents)
+    model, certificate = documents[:2]
+    if model is None and (threshold is not None or policy_path is not None) and isinstance(certificate, dict):
+        model = certificate.get("model")  # the options then constrain the embedded model
+    if isinstance(model, dict) and threshold is not None:
+        model = {**model, "success": {"return_at_least": threshold}}
+    if isinstance(model, dict) and policy_path is not None:
+        policy = "uniform" if policy_path == "uniform" else documents[2]
+        if isinstance(policy, dict) and list(policy) == ["policy"]:
+            policy = policy["policy"]
+        model = {**model, "policy": policy}
+    return verify_certificate(model, certificate)

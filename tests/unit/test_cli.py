@@ -164,3 +164,15 @@ def test_threshold_on_a_model_without_rewards_is_analysed_with_a_note(capsys):
     assert any("every return is 0" in note for note in report["notes"])
     status, out, _ = run(capsys, "check", str(EXAMPLES / "three_armed_bandit.json"), "--threshold", "0", "--json")
     assert status == 0 and json.loads(out)["J"] == "1"
+
+
+def test_certificate_of_a_policy_check_is_verified_with_the_same_policy(capsys, tmp_path):
+    certificate, policy = tmp_path / "cert.json", tmp_path / "policy.json"
+    model = str(EXAMPLES / "risky_bandit.json")
+    policy.write_text(json.dumps({"policy": {"s0": {"safe": "1/2", "risky": "1/2"}}}))
+    assert run(capsys, "check", model, "--policy", str(policy), "--certificate", str(certificate))[0] == 0
+    assert run(capsys, "verify", model, str(certificate), "--policy", str(policy))[0] == 0
+    status, out, _ = run(capsys, "verify", model, str(certificate))
+    assert status == 1 and "differs from the given model in 'policy'" in out and "--policy FILE" in out
+    status, out, _ = run(capsys, "verify", model, str(certificate), "--policy", "uniform")
+    assert status == 0  # the same policy: uniform over {safe, risky}

@@ -134,8 +134,11 @@ def test_certificate_model_must_match_the_given_model():
     other["states"]["b"]["right"] = {"goal": "1/2", "a": "1/2"}
     result = verify_certificate(other, cert)
     assert "model: the certificate's model differs from the given model in 'states'" in result.failures
-    override = dict(GRID, policy="uniform")  # a --policy override: only the policy may differ
-    assert verify_certificate(override, cert).ok
+    override = dict(GRID, policy="uniform")  # the policy must agree too (verify --policy FILE gives it)
+    assert verify_certificate(override, cert).failures == [
+        "model: the certificate's model differs from the given model in 'policy' "
+        "(a certificate of check --policy FILE is verified with verify --policy FILE)"]
+    assert verify_certificate({k: v for k, v in override.items() if k != "policy"}, cert).ok
     bare = {k: v for k, v in cert.items() if k != "model"}
     assert verify_certificate(GRID, bare).ok
     assert not verify_certificate(override, bare).ok
@@ -204,7 +207,7 @@ def test_garbage_inside_a_valid_certificate():
     cert["report"]["checks"]["identity"] = False
     failures = verify_certificate(LOOPS, cert).failures
     assert any(f.startswith("actions: Q: state s0") for f in failures)
-    assert "R: state s0: {'nested': []} is not an exact number" in failures
+    assert "R: state s0: {'nested': []} is not a rational string like \"-3/4\"" in failures
     assert "visits pi_plus: missing" in failures
     assert "KKT: state s1: multipliers mu, nu, kappa missing" in failures
     assert "report: check identity is False, not true" in failures
@@ -335,3 +338,46 @@ def test_huge_claims_are_refused_and_wide_values_shown_by_size():
     wide = kernel.Q(3**20_000, 2**20_000)
     assert kernel._show(wide).startswith("<rational of ") and kernel._show(kernel.Q(-3, 4)) == "-3/4"
     assert kernel._show(kernel._Linear([(kernel.ONE, wide)])).startswith("<rational of ")
+
+
+def _mutated(edit):
+    cert = kf.certificate(GRID)
+    edit(cert)
+    return verify_certificate(GRID, cert).failures
+
+
+def test_contract_rules_of_a_certificate():
+    """Report numbers are strings; ν = κ = 0 (MATH.md §4); models declare their format; the five checks."""
+    def json_number(cert):
+        cert["report"]["J"] = Fraction(cert["report"]["J"])
+    assert 'J: Fraction' in _mutated(json_number)[0] and "is not a rational string" in _mutated(json_number)[0]
+
+    def kappa(cert):
+        state = next(iter(cert["multipliers"]))
+        action = next(iter(cert["multipliers"][state]["kappa"]))
+        cert["multipliers"][state]["kappa"][action] = "1000"
+    assert any("kappa = 0 on every action" in f for f in _mutated(kappa))
+
+    def nu(cert):
+        cert["multipliers"][next(iter(cert["multipliers"]))]["nu"] = "1/2"
+    assert any(": nu = 0: claimed 1/2" in f for f in _mutated(nu))
+
+    def no_format(cert):
+        del cert["model"]["format"]
+    assert _mutated(no_format) == ['model: "format" is None, not "sc-symbolic/mdp-1"']
+
+    def fewer_checks(cert):
+        del cert["report"]["checks"]["trajectory_route"]
+    assert any(f.startswith("report: checks must name at least identity") for f in _mutated(fewer_checks))
+
+
+def test_options_constrain_the_embedded_model_when_no_model_is_given(tmp_path):
+    certificate = tmp_path / "cert.json"
+    certificate.write_text(json.dumps(kf.certificate(GRID)))
+    same, other = tmp_path / "same.json", tmp_path / "other.json"
+    same.write_text(json.dumps({"policy": GRID["policy"]}))
+    other.write_text(json.dumps(dict(GRID["policy"], c={"loop": "1", "back": "0"})))
+    assert verify_files(None, certificate).ok and verify_files(None, certificate, policy_path=str(same)).ok
+    assert any("'goal'" in f for f in verify_files(None, certificate, threshold="1").failures)
+    for policy in (str(other), "uniform"):
+        assert any("in 'policy'" in f for f in verify_files(None, certificate, policy_path=policy).failures)
