@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sys
 
+from ..errors import ModelError
 from . import writing
 
 
@@ -51,10 +52,12 @@ def _write_model(data, output) -> int:
 
 
 def cmd_import_prism(args) -> int:
-    from ..importers.prism import import_prism
+    from ..importers.prism import import_prism_within
 
-    data = import_prism(args.file, args.const or [], args.success, _policy_argument(args.policy),
-                        avoid=args.avoid)
+    if not args.timeout > 0:
+        raise ModelError("--timeout", f"{args.timeout:g} seconds", "give a positive number of seconds")
+    data = import_prism_within(args.timeout, args.file, args.const or [], args.success,
+                               _policy_argument(args.policy), avoid=args.avoid)
     return _write_model(data, args.output)
 
 
@@ -108,6 +111,8 @@ def add_parser(subparsers) -> None:
     prism.add_argument("--avoid", help="a state formula: terminal failures (success is !avoid U success)")
     prism.add_argument("--policy", default="uniform", help="uniform (default) or a JSON policy file")
     prism.add_argument("-o", "--output", help="write the model here (default: standard output)")
+    prism.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                       help="stop Storm's build after this long (default 600): it builds every reachable state")
     prism.set_defaults(run=cmd_import_prism)
 
     gym = kinds.add_parser("gym", help="a Gymnasium toy-text environment (needs gymnasium)")

@@ -25,7 +25,7 @@ from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ModelError, UnsupportedModelError
+from ..errors import ModelError, ScError, UnsupportedModelError
 from ..exact import parse_number, rational, rational_to_str, valid_identifier
 
 FORMAT = "sc-symbolic/mdp-1"
@@ -339,3 +339,56 @@ def import_prism(path, constants=None, success="goal", policy="uniform", avoid=N
         },
     }
     return data
+
+
+def _import_child(connection, args, kwargs) -> None:
+    """Child side of ``import_prism_within``: the dict, or the refusal as plain data."""
+    try:
+        connection.send(("ok", import_prism(*args, **kwargs)))
+    except ModelError as exc:
+        connection.send(("model", exc.where, exc.what, exc.rule))
+    except ScError as exc:
+        connection.send(("unsupported", str(exc)))
+    except Exception as exc:  # reported by the parent as an internal failure of the build
+        connection.send(("internal", f"{type(exc).__name__}: {exc}"))
+
+
+def import_prism_within(seconds: float, path, *args, **kwargs) -> dict:
+    """``import_prism(path, …)`` in a child process stopped after ``seconds``.
+
+    Storm builds the whole reachable state space before any bound (``MAX_PRISM_STATES``) can be
+    applied, and a short program can have astronomically many states; the child is killed then,
+    and a child that dies (out of memory) is reported, so the command line always ends with a
+    clear error instead of hanging.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_import_child, args=(sender, (path, *args), kwargs), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise UnsupportedModelError(f"{path}: Storm did not finish building the model within {seconds:g} s "
+                                        "(raise --timeout, or fix the constants so the state space is smaller)")
+        try:
+            message = receiver.recv()
+        except EOFError:
+            child.join()
+            raise UnsupportedModelError(f"{path}: Storm's build stopped (exit status {child.exitcode}), "
+                                        "probably out of memory: the state space is too large") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    kind, *payload = message
+    if kind == "ok":
+        return payload[0]
+    if kind == "model":
+        raise ModelError(*payload)
+    if kind == "unsupported":
+        raise UnsupportedModelError(payload[0])
+    raise RuntimeError(f"the PRISM import failed inside its build process ({payload[0]})")
+

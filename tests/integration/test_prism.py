@@ -251,3 +251,25 @@ def test_a_partially_observable_model_is_refused(tmp_path, capsys):
     assert main(["import", "prism", str(path), "--success", '"goal"', "-o", "-"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("error: ") and "POMDP" in err, err
+
+
+HUGE = """dtmc
+module big
+  x : [0..2000000000] init 0;
+  y : [0..2000000000] init 0;
+  [] x < 2000000000 -> 0.5 : (x'=x+1) + 0.5 : (y'=min(y+1, 2000000000));
+  [] x = 2000000000 -> true;
+endmodule
+label "goal" = x = 2000000000;
+"""
+
+
+def test_a_build_that_does_not_end_is_stopped_with_a_clear_error(tmp_path, capsys):
+    """Storm would enumerate ~10^18 states; the build runs in a child that --timeout stops."""
+    path = tmp_path / "huge.nm"
+    path.write_text(HUGE)
+    assert main(["import", "prism", str(path), "--success", "goal", "--timeout", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "did not finish building the model within 2 s" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert main(["import", "prism", str(path), "--success", "goal", "--timeout", "-1"]) == 2
