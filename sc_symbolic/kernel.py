@@ -414,7 +414,11 @@ def _components(nodes: set, succ: dict) -> list:
                 index[v] = low[v] = len(index)
                 stack.append(v)
                 on_stack.add(v)
-            w = next((w for w in edges if w in nodes and (w not in index or w in on_stack)), None)
+            for w in edges:  # resume this node's edges at the next unvisited or on-stack successor
+                if w in nodes and (w not in index or w in on_stack):
+                    break
+            else:
+                w = None
             if w is not None:
                 if w in index:
                     low[v] = min(low[v], index[w])
