@@ -74,6 +74,23 @@ def _show(x) -> str:
     return str(x)
 
 
+def _describe(value) -> str:
+    """A short, printable description of any input value — never its whole text, which may be huge
+    (and ``repr`` of an int beyond 4,300 digits raises)."""
+    if value is None or isinstance(value, (bool, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value[:80]) + ("…" if len(value) > 80 else "")
+    if isinstance(value, RATIONALS):
+        bits = value.numerator.bit_length() + value.denominator.bit_length()
+        return f"the JSON number {_show(value)}" if bits <= 256 else f"a JSON number of {bits} bits"
+    if isinstance(value, dict):
+        return f"an object with {len(value)} key(s)"
+    if isinstance(value, list):
+        return f"an array of {len(value)} item(s)"
+    return f"a {type(value).__name__}"
+
+
 # ------------------------------------------------------------------ exact numbers
 
 # ASCII digits only, as in the engine: ``\d`` would also match '١', which int() reads as 1.
@@ -214,7 +231,7 @@ def _number(value, where: str):
         return _expression(value, where)
     if isinstance(value, RATIONALS) and not isinstance(value, bool):
         return Q(int(value.numerator), int(value.denominator))
-    raise _Refused(f"{where}: {value!r} is not an exact number" + " (never a float)" * isinstance(value, float))
+    raise _Refused(f"{where}: {_describe(value)} is not an exact number" + " (never a float)" * isinstance(value, float))
 
 
 def _claimed(value, where: str):
@@ -222,7 +239,7 @@ def _claimed(value, where: str):
     if value is None:
         return None
     if not isinstance(value, str):  # FORMAT.md: report numbers are strings, never JSON numbers
-        raise _Refused(f"{where}: {value!r} is not a rational string like \"-3/4\"")
+        raise _Refused(f"{where}: {_describe(value)} is not a rational string like \"-3/4\"")
     if len(value) > MAX_CLAIM_CHARS:
         raise _Refused(f"{where}: a number of {len(value)} characters (at most {MAX_CLAIM_CHARS})")
     match = _RATIONAL.fullmatch(value)
@@ -271,7 +288,7 @@ def _outcomes(outs, where: str, raw: dict) -> list:
                _number(o.get("r", 0), f"model: {where}[{i}].r")) for i, o in enumerate(outs)]
     for i, (to, _, _) in enumerate(result):
         if not isinstance(to, str) or to not in raw:
-            raise _Refused(f"model: {where}[{i}]: unknown state {to!r}")
+            raise _Refused(f"model: {where}[{i}]: unknown state {_describe(to)}")
     _distribution({i: p for i, (_, p, _) in enumerate(result)}, f"model: {where}")
     return result
 
@@ -281,7 +298,7 @@ def _model(data, need_policy: bool = True) -> _Model:
     if not isinstance(data, dict):
         raise _Refused("model: not a JSON object")
     if data.get("format") != MODEL_FORMAT:
-        raise _Refused(f'model: "format" is {data.get("format")!r}, not "{MODEL_FORMAT}"')
+        raise _Refused(f'model: "format" is {_describe(data.get("format"))}, not "{MODEL_FORMAT}"')
     if data.get("parameters"):
         raise _Refused("model: parametric models are outside the kernel (numeric only)")
     raw = data.get("states")
@@ -303,7 +320,7 @@ def _model(data, need_policy: bool = True) -> _Model:
     else:
         raise _Refused('model: success must be {"states": [terminal states]} or {"return_at_least": τ}')
     if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 0):
-        raise _Refused(f"model: horizon {horizon!r} is not an integer ≥ 0 or null")
+        raise _Refused(f"model: horizon {_describe(horizon)} is not an integer ≥ 0 or null")
     if policy is None and not need_policy:
         return _Model(initial, states, goal, tau, horizon, None)
     nonterminal = [s for s in states if states[s]]
@@ -552,11 +569,12 @@ class _Kernel:
         self.each("performance difference", ["J_plus - J"], self.check_performance_difference)
         self.check_returns(report)
         checks = report.get("checks")
-        self.holds(report.get("verified") is True, f"report: verified is {report.get('verified')!r}, not true")
+        self.holds(report.get("verified") is True, lambda: f"report: verified is {_describe(report.get('verified'))}, "
+                   "not true")
         self.holds(isinstance(checks, dict) and all(name in checks for name in CORE_CHECKS),
                    f"report: checks must name at least {', '.join(CORE_CHECKS)}")
         for name, value in (checks.items() if isinstance(checks, dict) else ()):
-            self.holds(value is True, f"report: check {name} is {value!r}, not true")
+            self.holds(value is True, lambda: f"report: check {name[:80]} is {_describe(value)}, not true")
 
     def read_model(self, given, embedded) -> _Model:
         """The certificate's model (its policy is the analysed one), which must agree with the given
@@ -614,8 +632,8 @@ class _Kernel:
             if per_action and value is not None:
                 actions = list(self.a.states[s])
                 if not isinstance(value, dict) or set(value) != set(actions):
-                    shown = sorted(value) if isinstance(value, dict) else value
-                    raise _Refused(f"actions: {where}: claimed actions {shown!r}, the model has {sorted(actions)}")
+                    shown = repr(sorted(value)[:20]) if isinstance(value, dict) else _describe(value)
+                    raise _Refused(f"actions: {where}: claimed actions {shown}, the model has {sorted(actions)}")
                 value = {act: _claimed(value[act], f"{where}, action {act}") for act in actions}
                 if None in value.values():
                     raise _Refused(f"{where}: an action entry is null")

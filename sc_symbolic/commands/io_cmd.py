@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import ModelError
 from . import writing
 
 
@@ -54,8 +53,6 @@ def _write_model(data, output) -> int:
 def cmd_import_prism(args) -> int:
     from ..importers.prism import import_prism_within
 
-    if not args.timeout > 0:
-        raise ModelError("--timeout", f"{args.timeout:g} seconds", "give a positive number of seconds")
     data = import_prism_within(args.timeout, args.file, args.const or [], args.success,
                                _policy_argument(args.policy), avoid=args.avoid)
     return _write_model(data, args.output)

@@ -31,6 +31,7 @@ from ..exact import parse_number, rational, rational_to_str, valid_identifier
 FORMAT = "sc-symbolic/mdp-1"
 MAX_NAME_CHARS = 200
 MAX_PRISM_STATES = 200_000
+MAX_BUILD_SECONDS = 1_000_000  # import_prism_within: about 11.6 days
 _CONSTANT_VALUE = re.compile(r"(true|false|[+-]?\d+(\.\d+)?([eE][+-]?\d+)?(/\d+)?)")
 
 
@@ -341,10 +342,18 @@ def import_prism(path, constants=None, success="goal", policy="uniform", avoid=N
     return data
 
 
-def _import_child(connection, args, kwargs) -> None:
-    """Child side of ``import_prism_within``: the dict, or the refusal as plain data."""
+def _import_child(connection, seconds, args, kwargs) -> None:
+    """Child side of ``import_prism_within``: the dict, or the refusal as plain data.  The child keeps
+    its own deadline (SIGALRM, default action: terminate — even inside Storm's C++), so it ends even
+    when its parent is killed and cannot stop it."""
+    import math
+    import signal
+
+    signal.alarm(math.ceil(seconds) + 5)
     try:
-        connection.send(("ok", import_prism(*args, **kwargs)))
+        data = import_prism(*args, **kwargs)
+        signal.alarm(0)  # built: sending may take a while (a dead parent makes send fail instead)
+        connection.send(("ok", data))
     except ModelError as exc:
         connection.send(("model", exc.where, exc.what, exc.rule))
     except ScError as exc:
@@ -363,9 +372,11 @@ def import_prism_within(seconds: float, path, *args, **kwargs) -> dict:
     """
     import multiprocessing
 
+    if not 0 < seconds <= MAX_BUILD_SECONDS:  # also NaN
+        raise ModelError("--timeout", f"{seconds:g} seconds", f"give a number of seconds in (0, {MAX_BUILD_SECONDS}]")
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_import_child, args=(sender, (path, *args), kwargs), daemon=True)
+    child = context.Process(target=_import_child, args=(sender, seconds, (path, *args), kwargs), daemon=True)
     child.start()
     sender.close()
     try:

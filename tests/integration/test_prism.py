@@ -273,3 +273,18 @@ def test_a_build_that_does_not_end_is_stopped_with_a_clear_error(tmp_path, capsy
     assert err.startswith("error: ") and "did not finish building the model within 2 s" in err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert main(["import", "prism", str(path), "--success", "goal", "--timeout", "-1"]) == 2
+
+
+def test_the_build_child_keeps_its_own_deadline(tmp_path):
+    """Even if the parent is killed and cannot stop it, the child ends itself (SIGALRM) shortly after."""
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "huge.nm"
+    path.write_text(HUGE)
+    code = ("import sys; from sc_symbolic.importers.prism import _import_child\n"
+            "class Sink:\n    def send(self, message): print(message)\n"
+            "_import_child(Sink(), 0.5, (sys.argv[1], [], 'goal'), {})")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == -signal.SIGALRM
