@@ -1,4 +1,4 @@
-"""Trusted kernel: stdlib only, imports nothing from sc_symbolic (MATH.md §2–§6).
+"""Trusted kernel: imports nothing from sc_symbolic (MATH.md §2–§6).
 
 Re-verifies an ``sc-symbolic/certificate-1`` with exact rationals, solving no linear system: it
 re-reads the model, rebuilds the analysed model (horizon and return augmentation) and substitutes
@@ -224,10 +224,9 @@ def _number(value, where: str):
     Short ``p`` or ``p/q`` (nearly every probability) skips the expression parser; same value."""
     if isinstance(value, str):
         short = _SHORT_RATIONAL.fullmatch(value)
-        if short is not None and short.group(3) is None:
-            return Q(-int(short.group(2)) if short.group(1) else int(short.group(2)))
-        if short is not None and int(short.group(3)) != 0:
-            return Q(-int(short.group(2)) if short.group(1) else int(short.group(2)), int(short.group(3)))
+        if short is not None and int(short.group(3) or 1) != 0:  # "p/0" goes on to the parser's error
+            sign, numerator, denominator = short.groups()
+            return Q(-int(numerator) if sign else int(numerator), int(denominator or 1))
         return _expression(value, where)
     if isinstance(value, RATIONALS) and not isinstance(value, bool):
         return Q(int(value.numerator), int(value.denominator))
@@ -235,7 +234,7 @@ def _number(value, where: str):
 
 
 def _claimed(value, where: str):
-    """A claimed report number: None for null, else a rational string in lowest terms (or a rational)."""
+    """A claimed report number: None for null, else a rational string in lowest terms."""
     if value is None:
         return None
     if not isinstance(value, str):  # FORMAT.md: report numbers are strings, never JSON numbers
@@ -586,9 +585,9 @@ class _Kernel:
         m = _model(embedded)
         if given is not None:
             g = _model(given, need_policy=False)
-            hints = {"goal": " (a certificate of check --threshold T is verified with verify --threshold T)",
+            threshold = " (a certificate of check --threshold T is verified with verify --threshold T)"
+            hints = {"goal": threshold, "tau": threshold,
                      "policy": " (a certificate of check --policy FILE is verified with verify --policy FILE)"}
-            hints["tau"] = hints["goal"]
             for part in ("initial", "states", "goal", "tau", "horizon", "policy"):
                 if part == "policy" and g.policy is None:
                     continue
@@ -679,11 +678,11 @@ class _Kernel:
     def check_conditioning(self) -> None:
         """MATH.md §3–§4 on every state with V > 0; multipliers are given exactly for those states."""
         self.positive = [s for s in self.nonterminal if self.V.get(s, ZERO) > 0]
-        positive = set(self.positive)
+        self.positive_set = set(self.positive)
         multipliers = self.certificate.get("multipliers")
         self.multipliers = multipliers if isinstance(multipliers, dict) else {}
         for s in self.multipliers:
-            self.holds(s in positive, f"KKT: multipliers for {s!r}, which is not a state with V > 0")
+            self.holds(s in self.positive_set, f"KKT: multipliers for {s!r}, which is not a state with V > 0")
         self.each("conditioning", self.positive, self.check_state)
 
     def check_state(self, s: str) -> None:
@@ -736,8 +735,7 @@ class _Kernel:
         """V⁺ = 0 exactly on prob0(π⁺); V⁺(s) = Σ_a π⁺(a|s) Σ_o p_o V⁺(to_o); V⁺ ≥ V; J⁺ = Σ ρ V⁺ ≥ J.
         π⁺ is executed where V > 0, π kept elsewhere; uniqueness as in check_values."""
         a, value = self.a, self.full(self.Vp)
-        positive = set(self.positive)
-        self.executed = {s: self.pp[s] if s in positive and isinstance(self.pp.get(s), dict) else a.policy[s]
+        self.executed = {s: self.pp[s] if s in self.positive_set and isinstance(self.pp.get(s), dict) else a.policy[s]
                          for s in self.nonterminal}
         zero = _prob0(_graph(a, self.executed), a.success)
 

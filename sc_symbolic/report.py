@@ -27,8 +27,9 @@ def _witness(domain, violation) -> dict:
             "lhs": _text(domain, violation.lhs), "rhs": _text(domain, violation.rhs)}
 
 
-def build_report(analysis, checks: dict, kernel=None, iterations=None) -> dict:
-    """The report-1 dict of an analysis and its checks (every number an exact string)."""
+def build_report(analysis, checks: dict, iterations=None) -> dict:
+    """The report-1 dict of an analysis and its checks (every number an exact string); the kernel's
+    verdict is added by ``kernel_checked_report``."""
     d = analysis.domain
     model = analysis.model
     report = {"format": REPORT_FORMAT, "model": analysis.source.name,
@@ -44,11 +45,7 @@ def build_report(analysis, checks: dict, kernel=None, iterations=None) -> dict:
                      "chi2": _text(d, analysis.chi2[s]), "I": _text(d, analysis.I[s])}
     report["states"] = states
     report["checks"] = {name: check.holds for name, check in checks.items()}
-    verified = all(check.holds for check in checks.values()) and not analysis.undecided
-    if kernel is not None:
-        report["kernel"] = {"ok": kernel.ok, "failures": kernel.failures[:20]}
-        verified = verified and kernel.ok
-    report["verified"] = verified
+    report["verified"] = all(check.holds for check in checks.values()) and not analysis.undecided
     report["route"] = analysis.route
     if analysis.source.threshold is not None:
         report["threshold"] = d.to_str(d.from_rational(analysis.source.threshold))
@@ -71,14 +68,14 @@ def kernel_checked_report(analysis, checks: dict, iterations=None) -> dict:
 
     Parametric models are outside the kernel; their report carries no ``kernel`` entry.
     """
+    draft = build_report(analysis, checks, iterations=iterations)
     if analysis.domain.parametric:
-        return build_report(analysis, checks, iterations=iterations)
+        return draft
     from .kernel import verify_certificate
 
-    draft = build_report(analysis, checks, iterations=iterations)
     kernel = verify_certificate(None, build_certificate(analysis, draft))  # the embedded model is the source
     report = {}
-    for key, value in draft.items():  # the draft's text, with the verdict inserted where build_report puts it
+    for key, value in draft.items():  # the draft's text, with the kernel's verdict just before "verified"
         if key == "verified":
             report["kernel"] = {"ok": kernel.ok, "failures": kernel.failures[:20]}
             value = value and kernel.ok

@@ -366,14 +366,14 @@ def _run_hypothesis(prop, bounds, seed, clock) -> tuple:
 def write_witness(result: SearchResult, directory) -> str:
     """Write ``DIR/witness.json`` and ``DIR/witness.report.json``; the path of the first.
 
-    The report is the ``check`` report of the witness (``report.build_report``)
+    The report is the ``check`` report of the witness (``report.kernel_checked_report``)
     plus ``property``, the violated inequality with both exact sides, and the
     search's statistics.
     """
     from ..analysis import analyse
     from ..checks import run_checks
     from ..model import from_dict
-    from ..report import build_report
+    from ..report import kernel_checked_report
 
     if result.witness is None:
         raise ModelError("witness", "no witness to write", "write_witness needs a search that found one")
@@ -383,12 +383,7 @@ def write_witness(result: SearchResult, directory) -> str:
     data["description"] = f"{result.witness.inequality}: {_text(result.witness.lhs)} vs {_text(result.witness.rhs)}"
     model = from_dict(data)
     analysis = analyse(model)
-    checks = run_checks(analysis)
-    from ..kernel import verify_certificate
-    from ..report import build_certificate
-
-    kernel = verify_certificate(model.to_dict(), build_certificate(analysis, build_report(analysis, checks)))
-    report = build_report(analysis, checks, kernel=kernel)
+    report = kernel_checked_report(analysis, run_checks(analysis))
     report["property"] = result.property
     report["violated"] = {"inequality": result.witness.inequality, "lhs": _text(result.witness.lhs),
                           "rhs": _text(result.witness.rhs),
