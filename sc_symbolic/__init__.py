@@ -4,7 +4,7 @@ Public API (re-exports only; nothing here imports SymPy):
 
     model = load_model("examples/gridworld.json")      # validated, exact
     analysis = analyse(model)                           # V, Q, π⁺, R, χ², I, V⁺, η, E[G]
-    checks = run_checks(analysis)                       # {claim: Check(name, holds, witness)}
+    checks = run_checks(analysis)                       # {claim: Check}: Check.status is the verdict
     report = build_report(analysis, checks)             # sc-symbolic/report-1 dict
 """
 

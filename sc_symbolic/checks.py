@@ -9,13 +9,21 @@ must-fail tests walk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .conditioning import action_variance, chi2_divergence
 from .evaluate import policy_transitions, zero_set
+from .improvement_certificate import (
+    INFLUENCE_PROOF,
+    IMPROVEMENT_PROOF,
+    improvement_certificate,
+    influence_is_sum_of_squares,
+)
 from .trust_region import cauchy_schwarz_violations, kkt_violations
 
 MAX_WITNESSES = 20
+#: Claim statuses: every relation proved exactly; some inequality only checked at sample points; a relation fails.
+PROVED, SAMPLED, FAILED = "proved", "sampled", "failed"
 
 
 @dataclass(frozen=True)
@@ -29,16 +37,46 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class Undecided:
+    """An inequality ``quantity`` of a parametric claim found true only at exact sample points."""
+
+    state: str | None
+    quantity: str
+    expression: str
+    how: str
+
+
+@dataclass(frozen=True)
 class Check:
-    """The verdict on one claim; ``witness`` holds the violations (empty when it holds)."""
+    """The verdict on one claim.
+
+    ``holds``: no relation was violated; ``witness``: the violations (empty when it holds);
+    ``undecided``: inequalities only sampled on the parameter box (parametric models), so the
+    claim is not proved; ``proofs``: how its inequalities were proved (parametric models).
+    ``status`` is the one verdict that the report, the CLI and ``testing`` all use.
+    """
 
     name: str
     holds: bool
     witness: tuple = field(default_factory=tuple)
+    undecided: tuple = field(default_factory=tuple)
+    proofs: tuple = field(default_factory=tuple)
+
+    @property
+    def status(self) -> str:
+        """``"proved"``, ``"sampled"`` (holds at sample points only) or ``"failed"``."""
+        if not self.holds:
+            return FAILED
+        return SAMPLED if self.undecided else PROVED
+
+    @property
+    def proved(self) -> bool:
+        """The claim holds, exactly, everywhere (numbers, or the whole parameter box)."""
+        return self.status == PROVED
 
 
-def _verdict(name: str, violations: list) -> Check:
-    return Check(name, not violations, tuple(violations[:MAX_WITNESSES]))
+def _verdict(name: str, violations: list, proofs=()) -> Check:
+    return Check(name, not violations, tuple(violations[:MAX_WITNESSES]), proofs=tuple(proofs))
 
 
 def _equal(domain, x, y) -> bool:
@@ -95,10 +133,12 @@ def check_trust_region(analysis) -> Check:
         data_radius = action_variance(pi, Q, V, d) / (V * V)
         if not _equal(d, radius, data_radius):
             out.append(Violation(s, "radius = I(s) (set by the data)", radius, data_radius))
-        for relation, lhs, rhs in cauchy_schwarz_violations(pi, Q, V, p, radius, d):
-            out.append(Violation(s, "Cauchy-Schwarz: " + relation, lhs, rhs))
-        for relation, lhs, rhs in kkt_violations(pi, Q, p, radius, analysis.multipliers[s], d):
-            out.append(Violation(s, "KKT: " + relation, lhs, rhs))
+        with d.labelled(s, f"Cauchy-Schwarz certificate at {s}"):
+            for relation, lhs, rhs in cauchy_schwarz_violations(pi, Q, V, p, radius, d):
+                out.append(Violation(s, "Cauchy-Schwarz: " + relation, lhs, rhs))
+        with d.labelled(s, f"KKT certificate at {s}"):
+            for relation, lhs, rhs in kkt_violations(pi, Q, p, radius, analysis.multipliers[s], d):
+                out.append(Violation(s, "KKT: " + relation, lhs, rhs))
     return _verdict("trust_region", out)
 
 
@@ -161,16 +201,22 @@ def check_improvement(analysis) -> Check:
                 out.append(Violation(s, f"Q({a}) = sum_o p V(to)", analysis.Q[s][a], q))
         if analysis.pi_plus[s] is not None and not _dist_equal(d, analysis.executed[s], analysis.pi_plus[s]):
             out.append(Violation(s, "pi_plus is what runs where V > 0", analysis.executed[s], analysis.pi_plus[s]))
-    for s in model.states:
-        if not d.nonnegative(analysis.V_plus[s] - analysis.V[s]):
-            out.append(Violation(s, "V_plus >= V", analysis.V_plus[s], analysis.V[s]))
+    sums = []
     for label, stored, values in (("J", analysis.J, analysis.V), ("J_plus", analysis.J_plus, analysis.V_plus)):
         total = d.dot((p, values[s]) for s, p in model.initial.items())
         if not _equal(d, stored, total):
-            out.append(Violation(None, f"{label} = sum rho V", stored, total))
-    if not d.nonnegative(analysis.J_plus - analysis.J):
-        out.append(Violation(None, "J_plus >= J", analysis.J_plus, analysis.J))
-    return _verdict("improvement", out)
+            sums.append(Violation(None, f"{label} = sum rho V", stored, total))
+    if d.parametric and not out and not sums and improvement_certificate(analysis):
+        return _verdict("improvement", out, [IMPROVEMENT_PROOF])
+    for s in model.states:
+        with d.labelled(s, f"V_plus({s}) - V({s}) >= 0"):
+            if not d.nonnegative(analysis.V_plus[s] - analysis.V[s]):
+                out.append(Violation(s, "V_plus >= V", analysis.V_plus[s], analysis.V[s]))
+    out += sums
+    with d.labelled(None, "J_plus - J >= 0"):
+        if not d.nonnegative(analysis.J_plus - analysis.J):
+            out.append(Violation(None, "J_plus >= J", analysis.J_plus, analysis.J))
+    return _verdict("improvement", out, ["sign procedure on the parameter box"] if d.parametric else [])
 
 
 def check_performance_difference(analysis) -> Check:
@@ -197,8 +243,15 @@ def check_performance_difference(analysis) -> Check:
     total = d.dot((analysis.V[s] * analysis.I[s], analysis.eta_plus[s]) for s in positive
                   if analysis.I[s] is not None)
     gap = analysis.J_plus - analysis.J
+    proofs = set()
     for s in positive:
-        if analysis.I[s] is not None and not d.nonnegative(analysis.I[s]):
+        negative = False
+        if analysis.I[s] is not None and d.parametric and influence_is_sum_of_squares(analysis, s):
+            proofs.add(INFLUENCE_PROOF)
+        elif analysis.I[s] is not None:
+            with d.labelled(s, f"I({s}) >= 0"):
+                negative = not d.nonnegative(analysis.I[s])
+        if negative:
             out.append(Violation(s, "I >= 0 (each term of the sum is >= 0)", analysis.I[s], d.zero))
         elif d.is_zero(gap) and not d.is_zero(analysis.eta_plus[s]) and not _equal(d, analysis.I[s], d.zero):
             out.append(Violation(s, "observable failure: J_plus = J only if I = 0 where pi+ visits",
@@ -207,7 +260,7 @@ def check_performance_difference(analysis) -> Check:
         out.append(Violation(None, "J_plus - J = sum eta_plus V I", gap, total))
     if not _equal(d, analysis.performance_difference, total):
         out.append(Violation(None, "reported sum = sum eta_plus V I", analysis.performance_difference, total))
-    return _verdict("performance_difference", out)
+    return _verdict("performance_difference", out, sorted(proofs))
 
 
 def check_iteration(analysis, values: list) -> Check:
@@ -217,8 +270,10 @@ def check_iteration(analysis, values: list) -> Check:
     out = [Violation(None, f"J(pi_{k}) = {label}", value, stored)
            for k, (label, stored, value) in enumerate(zip(("J", "J_plus"), (analysis.J, analysis.J_plus), values))
            if not _equal(d, value, stored)]
-    out += [Violation(None, f"J(pi_{k}) <= J(pi_{k + 1})", before, after)
-            for k, (before, after) in enumerate(zip(values, values[1:])) if not d.nonnegative(after - before)]
+    for k, (before, after) in enumerate(zip(values, values[1:])):
+        with d.labelled(None, f"J(pi_{k + 1}) - J(pi_{k}) >= 0"):
+            if not d.nonnegative(after - before):
+                out.append(Violation(None, f"J(pi_{k}) <= J(pi_{k + 1})", before, after))
     return _verdict("iteration", out)
 
 
@@ -232,22 +287,58 @@ CHECKS = {
 }
 
 
+def decide(analysis, name: str, claim, *args) -> Check:
+    """Run one claim with every inequality it decides recorded: the claim's one verdict.
+
+    On parametric models an inequality that ``signs`` could only sample is attached to the
+    Check as ``undecided`` (status ``"sampled"``: not proved, never ``OK``).
+    """
+    domain = analysis.domain
+    if not domain.parametric:
+        return claim(analysis, *args)
+    from .signs import SAMPLED as SAMPLED_METHOD
+
+    with domain.recording() as log:
+        result = claim(analysis, *args)
+    undecided, seen = [], set()
+    for (state, quantity), x, verdict in log:
+        if verdict.holds and verdict.method == SAMPLED_METHOD and (state, quantity, x) not in seen:
+            seen.add((state, quantity, x))
+            undecided.append(Undecided(state, quantity or "an inequality", domain.to_str(x), verdict.how))
+    proofs = list(result.proofs)
+    if any(verdict.method != SAMPLED_METHOD for _, _, verdict in log):
+        proofs.append("sign procedure on the parameter box")
+    return replace(result, undecided=tuple(undecided), proofs=tuple(dict.fromkeys(proofs)))
+
+
+def undecided_note(name: str, item: Undecided, limit: int = 160) -> str:
+    """One line naming the claim, the state and the quantity, with what to do next."""
+    where = f", state {item.state}" if item.state is not None else ""
+    expression = item.expression if len(item.expression) <= limit else item.expression[:limit] + " …"
+    return (f"claim {name!r}{where}: {item.quantity} only checked at exact sample points ({item.how}): "
+            f"{expression} >= 0; check one point exactly with --set NAME=VALUE, or narrow the parameter box")
+
+
 def run_checks(analysis) -> dict:
-    """Every claim of ``CHECKS`` on ``analysis``: name → Check.
+    """Every claim of ``CHECKS`` on ``analysis``: name → Check (its one verdict: ``Check.status``).
 
     For parametric models, equalities hold identically in the parameters and
-    inequalities are decided on the whole box by ``signs``; any inequality that
-    could only be sampled is recorded in ``analysis.notes`` and ``analysis.undecided``,
-    and the report is then not verified (a sample is no proof).
+    inequalities are proved on the whole box (by the improvement certificate, or by
+    ``signs``); any inequality that could only be sampled makes its claim ``"sampled"``, is
+    recorded in ``analysis.notes`` and ``analysis.undecided``, and the report is then not
+    verified (a sample is no proof).
     """
-    results = {name: check(analysis) for name, check in CHECKS.items()}
+    results = {name: decide(analysis, name, check) for name, check in CHECKS.items()}
     if analysis.domain.parametric:
-        from .signs import sampled_inequalities
-
-        sampled = sampled_inequalities(analysis.domain)
-        note = ("equalities hold identically in the parameters; inequalities are "
-                + ("proved on the whole parameter box" if not sampled else
-                   "proved on the whole box except these, so the model is not verified:"))
-        analysis.notes[:] = [note] + sampled
-        analysis.undecided[:] = sampled
+        record_undecided(analysis, results)
     return results
+
+
+def record_undecided(analysis, results: dict) -> None:
+    """Refresh ``analysis.notes``/``analysis.undecided`` from the claims in ``results``."""
+    sampled = [undecided_note(name, item) for name, check in results.items() for item in check.undecided]
+    note = ("equalities hold identically in the parameters; inequalities are "
+            + ("proved on the whole parameter box" if not sampled else
+               "proved on the whole box except these, so the model is not verified:"))
+    analysis.notes[:] = [note] + sampled
+    analysis.undecided[:] = sampled

@@ -31,7 +31,7 @@ def _load(args):
 
 def cmd_check(args) -> int:
     from .analysis import analyse, iterate
-    from .checks import check_iteration, run_checks
+    from .checks import check_iteration, decide, record_undecided, run_checks
     from .report import build_certificate, build_report, kernel_checked_report, render_table
 
     model = _load(args)
@@ -39,7 +39,9 @@ def cmd_check(args) -> int:
     checks = run_checks(analysis)
     iterations = iterate(model, args.iterate, args.max_return_states) if args.iterate else None
     if iterations is not None:
-        checks["iteration"] = check_iteration(analysis, [J for J, _ in iterations])
+        checks["iteration"] = decide(analysis, "iteration", check_iteration, [J for J, _ in iterations])
+        if analysis.domain.parametric:
+            record_undecided(analysis, checks)
     if args.no_kernel:
         report = build_report(analysis, checks, iterations=iterations)
     else:

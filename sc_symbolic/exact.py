@@ -319,6 +319,11 @@ class NumericDomain:
         """x ≥ 0, decided exactly."""
         return x >= 0
 
+    @contextmanager
+    def labelled(self, state, quantity: str):
+        """No-op here: a numeric inequality is always decided exactly (see ``ParametricDomain``)."""
+        yield
+
     def __repr__(self):
         return "QQ"
 
@@ -341,6 +346,8 @@ class ParametricDomain:
         self._gens = dict(zip(self.symbols, self.K.gens))
         self.points: list[dict] = []
         self.box: dict = {}
+        self._recorders: list[list] = []
+        self._label: tuple = (None, None)
 
     def from_rational(self, q):
         return self.K.convert_from(self._QQ(int(q.numerator), int(q.denominator)), self._QQ)
@@ -400,7 +407,29 @@ class ParametricDomain:
         """
         from .signs import nonnegative_in_domain
 
-        return nonnegative_in_domain(self, x).holds
+        verdict = nonnegative_in_domain(self, x)
+        for log in self._recorders:
+            log.append((self._label, x, verdict))
+        return verdict.holds
+
+    @contextmanager
+    def labelled(self, state, quantity: str):
+        """Name the inequalities decided inside: ``(state, quantity)`` goes with each recorded verdict."""
+        previous, self._label = self._label, (state, quantity)
+        try:
+            yield
+        finally:
+            self._label = previous
+
+    @contextmanager
+    def recording(self):
+        """Yield a list that receives ``((state, quantity), x, SignVerdict)`` for every ``nonnegative`` call."""
+        log: list = []
+        self._recorders.append(log)
+        try:
+            yield log
+        finally:
+            self._recorders.remove(log)
 
     def __repr__(self):
         return f"QQ({', '.join(self.symbols)})"

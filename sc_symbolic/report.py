@@ -44,8 +44,8 @@ def build_report(analysis, checks: dict, iterations=None) -> dict:
                      "pi_plus": _text(d, analysis.pi_plus[s]), "R": _text(d, analysis.R[s]),
                      "chi2": _text(d, analysis.chi2[s]), "I": _text(d, analysis.I[s])}
     report["states"] = states
-    report["checks"] = {name: check.holds for name, check in checks.items()}
-    report["verified"] = all(check.holds for check in checks.values()) and not analysis.undecided
+    report["checks"] = {name: check.proved for name, check in checks.items()}
+    report["verified"] = all(check.proved for check in checks.values()) and not analysis.undecided
     report["route"] = analysis.route
     if analysis.source.threshold is not None:
         report["threshold"] = d.to_str(d.from_rational(analysis.source.threshold))
@@ -53,6 +53,11 @@ def build_report(analysis, checks: dict, iterations=None) -> dict:
         report["horizon"] = analysis.source.horizon
     if d.parametric:
         report["parameters"] = {k: [str(lo), str(hi)] for k, (lo, hi) in analysis.source.parameters.items()}
+        report["proofs"] = {name: {"status": check.status, "how": list(check.proofs)} for name, check in checks.items()}
+        undecided = [{"claim": name, "state": item.state, "quantity": item.quantity, "expression": item.expression,
+                      "how": item.how} for name, check in checks.items() for item in check.undecided]
+        if undecided:
+            report["undecided"] = undecided
     if analysis.notes:
         report["notes"] = list(analysis.notes)
     witnesses = {name: [_witness(d, v) for v in check.witness] for name, check in checks.items() if not check.holds}
@@ -130,7 +135,10 @@ def render_table(report: dict) -> str:
     if len(items) > TABLE_STATES:
         lines.append(f"\n… {len(items) - TABLE_STATES} more states (use --json for all)")
     lines.append("")
-    lines.append("checks: " + "  ".join(f"{name} {'OK' if ok else 'FAILED'}" for name, ok in report["checks"].items()))
+    statuses = {name: proof["status"] for name, proof in report.get("proofs", {}).items()}
+    shown = {"proved": "OK", "sampled": "SAMPLED (not proved)", "failed": "FAILED"}
+    lines.append("checks: " + "  ".join(f"{name} {shown[statuses.get(name, 'proved' if ok else 'failed')]}"
+                                        for name, ok in report["checks"].items()))
     for name, violations in report.get("witnesses", {}).items():
         for v in violations:
             where = f"state {v['state']}: " if v["state"] is not None else ""

@@ -351,10 +351,7 @@ def _decide_multivariate(x, box: dict, symbols) -> SignVerdict:
         if sign > 0:
             return SignVerdict(True, PROOF, None, "square-free factors of fixed sign (Bernstein)")
         return _refute_on_grid(x, box, names, "every odd factor has a fixed sign and their product is negative")
-    carrier = {tuple(0 for _ in names): rational(sign)}
-    for terms in undecided:
-        carrier = _product(carrier, terms)
-    return _bernstein_bisection(x, carrier, box, names)
+    return _bernstein_bisection(x, sign, undecided, box, names)
 
 
 def _refute_on_grid(x, box: dict, names, why: str) -> SignVerdict:
@@ -367,33 +364,156 @@ def _refute_on_grid(x, box: dict, names, why: str) -> SignVerdict:
     raise AssertionError("a non-zero polynomial cannot vanish on a grid finer than its degree")  # pragma: no cover
 
 
-def _bernstein_bisection(x, carrier: dict, box: dict, names) -> SignVerdict:
+def _bernstein_bisection(x, sign: int, factors: list, box: dict, names) -> SignVerdict:
+    """Bisect the box until, on every sub-box, each undecided odd factor has a fixed sign (Bernstein).
+
+    The sign of x on a sub-box is then ``sign`` times the product of the factors' signs.  Each
+    factor is bounded alone (its degree, not the product's), so a factor that touches 0 on the
+    boundary of the box (a corner or an edge) is cornered by subdivision: near such a point its
+    Bernstein coefficients take the sign of its first non-vanishing derivative inward.
+    """
     n = len(names)
-    size = 1
-    for i in range(n):
-        size *= 1 + max((m[i] for m in carrier), default=0)
-    budget = min(MAX_BERNSTEIN_BOXES, max(4, MAX_BERNSTEIN_WORK // size))
-    pending = deque([[box[name] for name in names]])  # breadth first: small denominators first
+    size = max(_array_size(terms, n) for terms in factors)
+    budget = min(MAX_BERNSTEIN_BOXES, max(4, MAX_BERNSTEIN_WORK // (size * len(factors))))
+    bounds = [box[name] for name in names]
+    pending = deque([(list(bounds), tuple(range(len(factors))), sign)])
     examined = 0
     while pending and examined < budget:
-        sub = pending.popleft()
+        sub, open_factors, sub_sign = pending.popleft()  # breadth first: small denominators first
         examined += 1
         centre = {name: (lo + hi) / 2 for name, (lo, hi) in zip(names, sub)}
         value = value_at(x, centre, names)
         if value is not None and value < 0:
             return SignVerdict(False, PROOF, centre, f"Bernstein bisection: negative at {_point_text(centre)}")
-        verdict = _bernstein_sign(carrier, n, sub)
-        if verdict == "+":
-            continue
+        still = []
+        for k in open_factors:
+            verdict = _bernstein_sign(factors[k], n, sub) or _face_sign(factors[k], n, sub, bounds)
+            if verdict is None:
+                still.append(k)
+            elif verdict == "-":
+                sub_sign = -sub_sign
+        if not still:
+            if sub_sign > 0:
+                continue
+            sub_box = {name: bounds for name, bounds in zip(names, sub)}
+            return _refute_on_grid(x, sub_box, names, "Bernstein bisection: every factor has a fixed sign on "
+                                   f"{_point_text(sub_box)} and their product is negative")
+        point = _face_refutation(x, [factors[k] for k in still], sub, bounds, names)
+        if point is not None:
+            return SignVerdict(False, PROOF, point, f"negative next to the box's boundary at {_point_text(point)}")
         widths = [(hi - lo) / (box[name][1] - box[name][0]) for name, (lo, hi) in zip(names, sub)]
         axis = max(range(n), key=lambda i: (widths[i], -i))
         lo, hi = sub[axis]
         middle = (lo + hi) / 2
-        pending.append(sub[:axis] + [(lo, middle)] + sub[axis + 1:])
-        pending.append(sub[:axis] + [(middle, hi)] + sub[axis + 1:])
+        pending.append((sub[:axis] + [(lo, middle)] + sub[axis + 1:], tuple(still), sub_sign))
+        pending.append((sub[:axis] + [(middle, hi)] + sub[axis + 1:], tuple(still), sub_sign))
     if not pending:
-        return SignVerdict(True, PROOF, None, f"Bernstein coefficients ≥ 0 on {examined} sub-boxes")
+        return SignVerdict(True, PROOF, None, f"Bernstein coefficients of each factor of fixed sign on {examined} "
+                           "sub-boxes")
     return _sample(x, box, names, f"undecided after {examined} Bernstein sub-boxes")
+
+
+def _shift(terms: dict, axis: int, origin, direction: int) -> dict:
+    """The polynomial in t after x_axis = origin + direction·t (binomial expansion, exact)."""
+    out: dict = {}
+    for monom, c in terms.items():
+        e = monom[axis]
+        for k in range(e + 1):
+            m = monom[:axis] + (k,) + monom[axis + 1:]
+            out[m] = out.get(m, rational(0)) + c * comb(e, k) * origin ** (e - k) * direction ** k
+    return {m: c for m, c in out.items() if c != 0}
+
+
+def _face_sign(terms: dict, n: int, sub: list, box: list) -> str | None:
+    """Fixed sign of a factor on a sub-box lying on a face x_i = c of the whole box, where Bernstein fails
+    because the factor touches 0 on that face (tangent to it, or at a corner).
+
+    With t = |x_i − c| ≥ 0 the factor is g0 + t·h, g0 its restriction to the face: if g0 ≥ 0 on the
+    face of the sub-box (Bernstein; exact root isolation when one variable is left) and h's Bernstein
+    coefficients are ≥ 0 on the sub-box (in t), then the factor is ≥ 0 there; likewise ≤ 0.
+    """
+    for axis in range(n):
+        (lo, hi), (box_lo, box_hi) = sub[axis], box[axis]
+        for origin, direction, far in ((box_lo, 1, hi - box_lo), (box_hi, -1, box_hi - lo)):
+            if (lo if direction == 1 else hi) != origin:
+                continue
+            shifted = _shift(terms, axis, origin, direction)
+            face = {m: c for m, c in shifted.items() if m[axis] == 0}
+            rest = {m[:axis] + (m[axis] - 1,) + m[axis + 1:]: c for m, c in shifted.items() if m[axis]}
+            if not face or not rest:
+                continue
+            t_box = sub[:axis] + [(rational(0), far)] + sub[axis + 1:]
+            rest_sign = _bernstein_sign(rest, n, t_box)
+            if rest_sign is not None and _face_restriction_sign(face, n, sub, axis) in (rest_sign, "0"):
+                return rest_sign
+    return None
+
+
+#: Steps toward a face tried from each candidate point of the face (x − c = width / 2^k, k = 1..).
+FACE_STEPS = 48
+
+
+def _face_refutation(x, factors: list, sub: list, box: list, names) -> dict | None:
+    """Two parameters: an exact point of the open box, next to a face of the box, where x < 0.
+
+    On each face of the sub-box that lies on the box's boundary, a point in every gap between the
+    roots of each factor's restriction is a candidate q; if N·D < 0 at q on the face (x = N/D), then
+    x < 0 at q + w·e/2^k for k large (continuity), and those points are tried exactly.
+    """
+    n = len(names)
+    if n != 2:
+        return None
+    carrier = _product(_terms(x.numer), _terms(x.denom))  # the sign of x where it is defined
+    for axis in range(n):
+        other = 1 - axis
+        (lo, hi), (box_lo, box_hi) = sub[axis], box[axis]
+        for origin, inward in ((box_lo, hi - lo), (box_hi, lo - hi)):
+            if (lo if inward > 0 else hi) != origin:
+                continue
+            candidates = set()
+            for terms in factors:
+                coefficients: dict = {}
+                for m, c in _shift(terms, axis, origin, 1).items():
+                    if m[axis] == 0:
+                        coefficients[m[other]] = coefficients.get(m[other], rational(0)) + c
+                coefficients = {e: c for e, c in coefficients.items() if c != 0}
+                if coefficients:
+                    candidates.update(_univariate_gap_points(coefficients, *sub[other]))
+            for q in sorted(candidates):
+                on_face = tuple(origin if i == axis else q for i in range(n))
+                if _evaluate(carrier, on_face) >= 0:
+                    continue
+                for k in range(1, FACE_STEPS + 1):
+                    point = {names[axis]: origin + inward / 2 ** k, names[other]: q}
+                    value = value_at(x, point, names)
+                    if value is not None and value < 0:
+                        return point
+    return None
+
+
+def _face_restriction_sign(face: dict, n: int, sub: list, axis: int) -> str | None:
+    """'+'/'-' when the polynomial ``face`` (free of x_axis) has that sign on the sub-box's face."""
+    active = [i for i in _active(face, n) if i != axis]
+    if not active:
+        value = face.get(tuple(0 for _ in range(n)), rational(0))
+        return "0" if value == 0 else ("+" if value > 0 else "-")
+    if len(active) > 1:
+        return _bernstein_sign(face, n, sub)
+    index = active[0]
+    lo, hi = sub[index]
+    coefficients: dict = {}
+    for m, c in face.items():
+        coefficients[m[index]] = coefficients.get(m[index], rational(0)) + c
+    points = _univariate_gap_points(coefficients, lo, hi)  # a point in every gap between roots in (lo, hi)
+    signs = {_evaluate({(e,): c for e, c in coefficients.items()}, (v,)) > 0 for v in points}
+    return ("+" if signs == {True} else "-" if signs == {False} else None) if points else None
+
+
+def _array_size(terms: dict, n: int) -> int:
+    size = 1
+    for i in range(n):
+        size *= 1 + max((m[i] for m in terms), default=0)
+    return size
 
 
 def _sample(x, box: dict, names, why: str, extra=()) -> SignVerdict:
