@@ -2,7 +2,7 @@
 
 Runs, on the analysed model (time-indexed / return-augmented when needed):
 V, Q, J; π⁺ (Bayes) and π⁺ by trajectories; R, χ², I; the radius ε = I and
-the KKT multipliers; V^{π⁺}, J(π⁺); η^π, η^{π⁺}; E[G] under π and π⁺; and
+the KKT multipliers; the likelihood-ratio bound max_a Q/V; V^{π⁺}, J(π⁺); η^π, η^{π⁺}; E[G] under π and π⁺; and
 the performance-difference sum Σ_{V>0} η^{π⁺} V I.  It computes and never
 judges: ``checks`` decides whether the claims hold.
 """
@@ -22,6 +22,7 @@ from .conditioning import (
     trajectory_conditioned_by_enumeration,
     trajectory_conditioned_by_visits,
 )
+from .distribution_shift import likelihood_ratio_bound
 from .evaluate import (
     action_values,
     expected_return,
@@ -60,6 +61,7 @@ class Analysis:
     expected_return: object = None
     expected_return_plus: object = None
     performance_difference: object = None
+    max_ratio: dict = field(default_factory=dict)  # max_a Q(s,a)/V(s), None where V = 0 (§5, distribution shift)
     notes: list = field(default_factory=list)
     undecided: list = field(default_factory=list)  # parametric inequalities only sampled, not proved
 
@@ -111,6 +113,7 @@ def analyse(model, max_return_states: int | None = None) -> Analysis:
     if model.has_rewards:
         result.expected_return = expected_return(analysed, policy, eta, transitions)
         result.expected_return_plus = expected_return(analysed, executed, eta_plus, transitions_plus)
+    result.max_ratio = {s: likelihood_ratio_bound(Q[s], V[s], domain) for s in analysed.nonterminal}
     if all(eta_plus[s] is not None for s in result.positive):
         result.performance_difference = domain.dot((V[s] * I[s], eta_plus[s]) for s in result.positive)
     return result

@@ -1,4 +1,4 @@
-"""Checks layer — one function per claim of MATH.md §3–§5; never solves anything.
+"""Checks layer — one function per claim of docs/math.md §3–§5; never solves anything.
 
 Each ``check_*`` re-derives its claim from the quantities stored in an
 ``Analysis`` (so a corrupted π⁺, radius or multiplier is caught) and returns
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .conditioning import action_variance, chi2_divergence
+from .distribution_shift import reachable_states
 from .evaluate import policy_transitions, zero_set
 from .improvement_certificate import (
     INFLUENCE_PROOF,
@@ -263,6 +264,51 @@ def check_performance_difference(analysis) -> Check:
     return _verdict("performance_difference", out, sorted(proofs))
 
 
+def check_distribution_shift(analysis) -> Check:
+    """No dangerous distribution shift (§5): π⁺ > 0 only where π > 0; π⁺/π = Q/V ≤ max_ratio, attained;
+    every state π⁺ reaches (η^{π⁺} > 0) is reached by π (η^π > 0), a graph fact the visit counts agree
+    with; χ²(π⁺‖π) = I."""
+    d, model = analysis.domain, analysis.model
+    out = []
+    reach, reach_plus = reachable_states(model, analysis.policy), reachable_states(model, analysis.executed)
+    for s in model.nonterminal:
+        bound = analysis.max_ratio.get(s)
+        p, pi, Q, V = analysis.pi_plus[s], analysis.policy[s], analysis.Q[s], analysis.V[s]
+        if p is None:
+            if bound is not None:
+                out.append(Violation(s, "max_ratio undefined where V = 0", bound, None))
+            continue
+        if bound is None:
+            out.append(Violation(s, "max_ratio defined where V > 0", None, V))
+            continue
+        for a in pi:
+            if d.is_zero(pi[a]):
+                if not d.is_zero(p[a]):
+                    out.append(Violation(s, f"support: pi_plus({a}) > 0 only where pi({a}) > 0", p[a], pi[a]))
+                continue
+            ratio = Q[a] / V
+            if not _equal(d, p[a] / pi[a], ratio):
+                out.append(Violation(s, f"likelihood ratio pi_plus({a})/pi({a}) = Q({a})/V", p[a] / pi[a], ratio))
+            if not isinstance(bound, str):
+                with d.labelled(s, f"max_ratio({s}) - Q({a})/V({s}) >= 0"):
+                    if not d.nonnegative(bound - ratio):
+                        out.append(Violation(s, f"likelihood ratio Q({a})/V <= max_ratio", ratio, bound))
+        if not isinstance(bound, str) and not any(_equal(d, bound, Q[a] / V) for a in Q):
+            out.append(Violation(s, "max_ratio = max_a Q(s,a)/V(s) (attained)", bound,
+                                 {a: Q[a] / V for a in Q}))
+        if not _equal(d, analysis.chi2[s], analysis.I[s]):
+            out.append(Violation(s, "chi2(pi_plus || pi) = I", analysis.chi2[s], analysis.I[s]))
+    for s in model.nonterminal:
+        if s in reach_plus and s not in reach:
+            out.append(Violation(s, "a state reached under pi_plus is reached under pi", "reached", "never reached"))
+        for label, eta, reached in (("eta", analysis.eta, reach), ("eta_plus", analysis.eta_plus, reach_plus)):
+            positive = eta.get(s) is None or not d.is_zero(eta[s])
+            if positive != (s in reached):
+                out.append(Violation(s, f"{label}(s) > 0 exactly on the states reached from rho", eta.get(s),
+                                     "reached" if s in reached else "never reached"))
+    return _verdict("distribution_shift", out)
+
+
 def check_iteration(analysis, values: list) -> Check:
     """MATH.md §5, iterating π_{k+1} = (π_k)⁺: J(π_0) ≤ J(π_1) ≤ … ≤ J(π_K), ``values`` = [J(π_0), …],
     starting from J(π_0) = J and J(π_1) = J_plus of the analysis."""
@@ -284,6 +330,7 @@ CHECKS = {
     "trajectory_route": check_trajectory_route,
     "improvement": check_improvement,
     "performance_difference": check_performance_difference,
+    "distribution_shift": check_distribution_shift,
 }
 
 

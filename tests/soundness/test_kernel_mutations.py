@@ -65,6 +65,10 @@ def mutants(cert, pick):
     action_field("pi_plus", ("pi_plus:",), sorted((s, a) for s in positive for a in states[s]["pi_plus"]))
     for key in ("R", "chi2", "I"):
         field(key, (f"{key}:",), positive)
+    field("max_ratio", ("max_ratio:",), positive)
+    if zero:
+        s = pick(zero)
+        add("max_ratio where V = 0", ("max_ratio:",), lambda m: m["report"]["states"][s].__setitem__("max_ratio", "1"))
     for key in ("J", "J_plus", "expected_return", "expected_return_plus"):
         if key in report:
             add(key, (f"{key}:",), lambda m, key=key: m["report"].__setitem__(key, bump(report[key])))
@@ -190,7 +194,7 @@ def fixed_models():
     return found
 
 
-ALL_CLASSES = {"V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I", "J", "J_plus", "expected_return",
+ALL_CLASSES = {"V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I", "max_ratio", "max_ratio where V = 0", "J", "J_plus", "expected_return",
                "expected_return_plus", "visits pi", "visits pi_plus", "mu", "nu", "kappa", "null pi_plus",
                "zero set V>0", "zero set V=0", "performance_difference", "drop", "swap states", "swap visits",
                "verified"}
@@ -226,3 +230,23 @@ def test_every_state_and_action_entry_is_checked(sign):
             node = node[key]
         node[path[-1]] = bump(node[path[-1]], sign)
         assert not verify_certificate(TRAP, m).ok, path
+
+
+def test_distribution_shift_forgeries_are_refused():
+    """A certificate claiming π⁺ > 0 where π = 0, or a state reached under π⁺ but not under π, is refused."""
+    model = {"format": "sc-symbolic/mdp-1", "name": "shift", "initial": {"s": "1"},
+             "states": {"s": {"a": {"goal": "1/2", "t": "1/2"}, "b": {"u": "1"}},
+                        "t": {"c": {"goal": "1/2", "fail": "1/2"}}, "u": {"c": {"goal": "1"}},
+                        "goal": {}, "fail": {}},
+             "success": {"states": ["goal"]}, "policy": {"s": {"a": "1", "b": "0"}, "t": "uniform", "u": "uniform"}}
+    cert = kf.certificate(model)
+    assert verify_certificate(model, cert).ok
+    forged = copy.deepcopy(cert)  # π⁺ moves mass to b, which π never plays, and so reaches u
+    forged["report"]["states"]["s"]["pi_plus"] = {"a": "1/2", "b": "1/2"}
+    failures = verify_certificate(model, forged).failures
+    assert any(f.startswith("distribution shift: state s, action b: π⁺ > 0 where π = 0") for f in failures), failures
+    assert any(f.startswith("distribution shift: state u is reached under π⁺ but never under π") for f in failures)
+    forged = copy.deepcopy(cert)
+    forged["visits"]["pi_plus"]["u"] = "1/2"  # a visit count where the executed π⁺ never goes
+    failures = verify_certificate(model, forged).failures
+    assert any("distribution shift: state u: η⁺ = 1/2, but the state is never reached from ρ" in f for f in failures)

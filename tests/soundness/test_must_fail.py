@@ -31,6 +31,16 @@ GRID = {"format": "sc-symbolic/mdp-1", "name": "small cyclic gridworld", "initia
                    "c": {"loop": "1/2", "back": "1/2"}}}
 
 
+SHIFT = {"format": "sc-symbolic/mdp-1", "name": "an action pi never plays", "initial": {"s0": "1"},
+         "states": {"s0": {"a": {"win": "1/2", "t": "1/2"}, "b": {"u": "1"}},
+                    "t": {"c": {"win": "1/2", "lose": "1/2"}}, "u": {"c": {"win": "1"}}, "win": {}, "lose": {}},
+         "success": {"states": ["win"]}, "policy": {"s0": {"a": "1", "b": "0"}, "t": "uniform", "u": "uniform"}}
+
+
+def shift():
+    return analyse(from_dict(copy.deepcopy(SHIFT)))
+
+
 def bandit():
     return analyse(from_dict(copy.deepcopy(BANDIT)))
 
@@ -88,6 +98,18 @@ def corrupt_sum(a):
     a.performance_difference += TINY
 
 
+def corrupt_max_ratio(a):
+    a.max_ratio["s0"] += TINY
+
+
+def charge_an_unplayed_action(a):
+    a.pi_plus["s0"] = {"a": rational(1, 2), "b": rational(1, 2)}
+
+
+def run_an_unplayed_action(a):
+    a.executed["s0"] = {"a": rational(1, 2), "b": rational(1, 2)}
+
+
 def claim_no_improvement(a):
     a.J_plus = a.J
 
@@ -109,6 +131,9 @@ MUST_FAIL = {
                                (corrupt_sum, bandit, "reported sum = sum eta_plus V I"),
                                (claim_no_improvement, grid,
                                 "observable failure: J_plus = J only if I = 0 where pi+ visits")],
+    "distribution_shift": [(corrupt_max_ratio, bandit, "max_ratio = max_a Q(s,a)/V(s) (attained)"),
+                           (charge_an_unplayed_action, shift, "support: pi_plus(b) > 0 only where pi(b) > 0"),
+                           (run_an_unplayed_action, shift, "a state reached under pi_plus is reached under pi")],
 }
 
 
