@@ -17,7 +17,7 @@ from .evaluate import policy_transitions, zero_set
 from .improvement_certificate import (
     INFLUENCE_PROOF,
     IMPROVEMENT_PROOF,
-    improvement_certificate,
+    improvement_certificate_gap,
     influence_is_sum_of_squares,
 )
 from .trust_region import cauchy_schwarz_violations, kkt_violations
@@ -184,8 +184,9 @@ def _bellman(analysis, policy, V, label) -> list:
         if (s in zeros) != d.is_zero(V[s]):
             out.append(Violation(s, f"{label} = 0 exactly where success is unreachable (prob0)", V[s],
                                  "0" if s in zeros else "positive"))
-        rhs = d.dot((policy[s][a] * o.p, V[o.to]) for a, outs in acts.items() for o in outs)
-        if not _equal(d, V[s], rhs):
+        if not d.products_vanish([(1, (V[s],))] + [(-1, (policy[s][a], o.p, V[o.to]))
+                                                   for a, outs in acts.items() for o in outs]):
+            rhs = d.dot((policy[s][a] * o.p, V[o.to]) for a, outs in acts.items() for o in outs)
             out.append(Violation(s, f"Bellman: {label}(s) = sum_a pi(a|s) sum_o p V(to)", V[s], rhs))
     return out
 
@@ -197,8 +198,8 @@ def check_improvement(analysis) -> Check:
     out += _bellman(analysis, analysis.executed, analysis.V_plus, "V_plus")
     for s in model.nonterminal:
         for a, outs in model.states[s].items():
-            q = d.dot((o.p, analysis.V[o.to]) for o in outs)
-            if not _equal(d, analysis.Q[s][a], q):
+            if not d.products_vanish([(1, (analysis.Q[s][a],))] + [(-1, (o.p, analysis.V[o.to])) for o in outs]):
+                q = d.dot((o.p, analysis.V[o.to]) for o in outs)
                 out.append(Violation(s, f"Q({a}) = sum_o p V(to)", analysis.Q[s][a], q))
         if analysis.pi_plus[s] is not None and not _dist_equal(d, analysis.executed[s], analysis.pi_plus[s]):
             out.append(Violation(s, "pi_plus is what runs where V > 0", analysis.executed[s], analysis.pi_plus[s]))
@@ -207,8 +208,12 @@ def check_improvement(analysis) -> Check:
         total = d.dot((p, values[s]) for s, p in model.initial.items())
         if not _equal(d, stored, total):
             sums.append(Violation(None, f"{label} = sum rho V", stored, total))
-    if d.parametric and not out and not sums and improvement_certificate(analysis):
-        return _verdict("improvement", out, [IMPROVEMENT_PROOF])
+    fallback = []
+    if d.parametric and not out and not sums:
+        gap = improvement_certificate_gap(analysis)
+        if gap is None:
+            return _verdict("improvement", out, [IMPROVEMENT_PROOF])
+        fallback = [f"improvement certificate does not apply: {gap}"]
     for s in model.states:
         with d.labelled(s, f"V_plus({s}) - V({s}) >= 0"):
             if not d.nonnegative(analysis.V_plus[s] - analysis.V[s]):
@@ -217,7 +222,7 @@ def check_improvement(analysis) -> Check:
     with d.labelled(None, "J_plus - J >= 0"):
         if not d.nonnegative(analysis.J_plus - analysis.J):
             out.append(Violation(None, "J_plus >= J", analysis.J_plus, analysis.J))
-    return _verdict("improvement", out, ["sign procedure on the parameter box"] if d.parametric else [])
+    return _verdict("improvement", out, fallback)
 
 
 def check_performance_difference(analysis) -> Check:

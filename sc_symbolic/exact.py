@@ -283,6 +283,16 @@ class NumericDomain:
             raise ExpressionError(where, "intermediate number is too large",
                                   f"at most {MAX_RESULT_BITS} bits per number")
 
+    def products_vanish(self, terms) -> bool:
+        """Σ sign·∏ factors = 0 for ``terms`` = [(sign, (x, y, …)), …], exactly."""
+        total = self.zero
+        for sign, factors in terms:
+            value = rational(sign)
+            for x in factors:
+                value = value * x
+            total += value
+        return total == 0
+
     def is_zero(self, x) -> bool:
         return x == 0
 
@@ -374,6 +384,37 @@ class ParametricDomain:
         if bits > MAX_RESULT_BITS // 2:
             raise ExpressionError(where, "intermediate coefficient is too large",
                                   f"at most {MAX_RESULT_BITS // 2} bits per coefficient")
+
+    def products_vanish(self, terms) -> bool:
+        """Σ sign·∏ factors ≡ 0 in K for ``terms`` = [(sign, (x, y, …)), …], decided without a gcd.
+
+        Each factor is N/D; the common denominator is ∏_D D^{m(D)}, with m(D) the largest
+        number of times D occurs in one product, and the sum of the numerators brought to it
+        is compared with the zero polynomial (every D is non-zero).  Exact, and far cheaper
+        than cancelling every partial sum in K when the factors share their denominators
+        (as V, V⁺ and Q do).
+        """
+        from collections import Counter
+
+        ring = self.K.field.ring
+        products = []
+        most: Counter = Counter()
+        for sign, factors in terms:
+            numerator, denominators = ring.one * int(sign), Counter()
+            for x in factors:
+                numerator = numerator * x.numer
+                if x.denom != ring.one:
+                    denominators[x.denom] += 1
+            if numerator:
+                products.append((numerator, denominators))
+                most |= denominators
+        total = ring.zero
+        for numerator, denominators in products:
+            for denominator, m in most.items():
+                for _ in range(m - denominators[denominator]):
+                    numerator = numerator * denominator
+            total += numerator
+        return not total
 
     def is_zero(self, x) -> bool:
         return not x

@@ -18,6 +18,7 @@ import sc_symbolic.checks as checks_module
 import sc_symbolic.signs as signs
 from sc_symbolic import testing
 from sc_symbolic.checks import CHECKS
+from sc_symbolic.improvement_certificate import improvement_certificate, improvement_certificate_gap
 from sc_symbolic.cli import main
 from sc_symbolic.model import from_dict, load_model
 from sc_symbolic.report import render_table
@@ -89,7 +90,7 @@ def only_sampled(monkeypatch):
 
     def patch():
         monkeypatch.setattr(signs, "nonnegative_in_domain", sampled)
-        monkeypatch.setattr(checks_module, "improvement_certificate", lambda analysis: False)
+        monkeypatch.setattr(checks_module, "improvement_certificate_gap", lambda analysis: "forced off")
     return patch
 
 
@@ -137,7 +138,7 @@ def test_a_corrupted_parametric_v_plus_is_refused(monkeypatch):
     analysis = sc_symbolic.analyse(model)
     d = analysis.domain
     analysis.V_plus["s1"] = analysis.V_plus["s1"] - d.symbol("p") * d.symbol("theta") / 8
-    assert not checks_module.improvement_certificate(analysis)
+    assert not improvement_certificate(analysis)
     result = checks_module.decide(analysis, "improvement", CHECKS["improvement"])
     assert result.status == "failed"
     assert any("Bellman: V_plus" in v.relation and v.state == "s1" for v in result.witness)
@@ -147,9 +148,9 @@ def test_the_certificate_refuses_a_flow_that_does_not_match(monkeypatch):
     """Identity (2) is checked, not assumed: a V⁺ shifted consistently with its Bellman row still fails."""
     model = load_model(next(p for p in EXAMPLES if p.stem == "parametric_two_room"))
     analysis = sc_symbolic.analyse(model)
-    assert checks_module.improvement_certificate(analysis)
+    assert improvement_certificate(analysis)
     analysis.executed["s0"] = dict(analysis.policy["s0"])  # π⁺ replaced by π at a state with V > 0
-    assert not checks_module.improvement_certificate(analysis)
+    assert not improvement_certificate(analysis)
 
 
 from tests.properties.test_parametric_properties import parametric_model_dicts  # noqa: E402
