@@ -48,12 +48,23 @@ class Undecided:
 
 
 @dataclass(frozen=True)
+class Refuted:
+    """An inequality ``quantity`` of a parametric claim that fails at the exact point ``point`` of the open box."""
+
+    state: str | None
+    quantity: str
+    expression: str
+    point: dict
+
+
+@dataclass(frozen=True)
 class Check:
     """The verdict on one claim.
 
     ``holds``: no relation was violated; ``witness``: the violations (empty when it holds);
     ``undecided``: inequalities only sampled on the parameter box (parametric models), so the
-    claim is not proved; ``proofs``: how its inequalities were proved (parametric models).
+    claim is not proved; ``proofs``: how its inequalities were proved (parametric models);
+    ``refuted``: inequalities that fail at an exact point of the box (parametric models).
     ``status`` is the one verdict that the report, the CLI and ``testing`` all use.
     """
 
@@ -62,6 +73,7 @@ class Check:
     witness: tuple = field(default_factory=tuple)
     undecided: tuple = field(default_factory=tuple)
     proofs: tuple = field(default_factory=tuple)
+    refuted: tuple = field(default_factory=tuple)
 
     @property
     def status(self) -> str:
@@ -352,21 +364,52 @@ def decide(analysis, name: str, claim, *args) -> Check:
 
     with domain.recording() as log:
         result = claim(analysis, *args)
-    undecided, seen = [], set()
+    undecided, refuted, seen = [], [], set()
+    methods: dict = {}
     for (state, quantity), x, verdict in log:
-        if verdict.holds and verdict.method == SAMPLED_METHOD and (state, quantity, x) not in seen:
-            seen.add((state, quantity, x))
+        if (state, quantity, x) in seen:
+            continue
+        seen.add((state, quantity, x))
+        if verdict.holds and verdict.method == SAMPLED_METHOD:
             undecided.append(Undecided(state, quantity or "an inequality", domain.to_str(x), verdict.how))
+        elif not verdict.holds and verdict.counterexample is not None:
+            refuted.append(Refuted(state, quantity or "an inequality", domain.to_str(x), verdict.counterexample))
+        elif verdict.holds:
+            method = verdict.how.split(":")[0]
+            methods[method] = methods.get(method, 0) + 1
     proofs = list(result.proofs)
-    if any(verdict.method != SAMPLED_METHOD for _, _, verdict in log):
-        proofs.append("sign procedure on the parameter box")
-    return replace(result, undecided=tuple(undecided), proofs=tuple(dict.fromkeys(proofs)))
+    if methods:
+        count = sum(methods.values())
+        proofs.append(f"sign procedure on the parameter box, {count} inequalit{'y' if count == 1 else 'ies'} ("
+                      + "; ".join(f"{method}: {k}" for method, k in methods.items()) + ")")
+    if not proofs and result.holds:
+        proofs.append("identities in the parameters only (no inequality)")
+    return replace(result, undecided=tuple(undecided), refuted=tuple(refuted), proofs=tuple(dict.fromkeys(proofs)))
+
+
+def abbreviated(text: str, limit: int = 160, whole: str = "--json has it whole") -> str:
+    """``text`` whole when short, else its first ``limit`` characters, how many there are and where it is whole."""
+    return text if len(text) <= limit else f"{text[:limit]} … ({len(text)} characters; {whole})"
+
+
+def point_text(point: dict, separator: str = ", ", prefix: str = "") -> str:
+    """``p=1/4, theta=1/2`` (exact) for a point ``{name: Rational}``."""
+    from .exact import rational_to_str
+
+    return separator.join(f"{prefix}{name}={rational_to_str(value)}" for name, value in point.items())
+
+
+def refuted_note(name: str, item: Refuted) -> str:
+    """One line naming the claim, the state, the quantity and the exact counterexample, with what to do next."""
+    where = f", state {item.state}" if item.state is not None else ""
+    return (f"claim {name!r}{where}: {item.quantity} fails at {point_text(item.point)} (exact counterexample); "
+            f"analyse that point with {point_text(item.point, ' ', '--set ')}")
 
 
 def undecided_note(name: str, item: Undecided, limit: int = 160) -> str:
     """One line naming the claim, the state and the quantity, with what to do next."""
     where = f", state {item.state}" if item.state is not None else ""
-    expression = item.expression if len(item.expression) <= limit else item.expression[:limit] + " …"
+    expression = abbreviated(item.expression, limit)
     return (f"claim {name!r}{where}: {item.quantity} only checked at exact sample points ({item.how}): "
             f"{expression} >= 0; check one point exactly with --set NAME=VALUE, or narrow the parameter box")
 
@@ -387,10 +430,18 @@ def run_checks(analysis) -> dict:
 
 
 def record_undecided(analysis, results: dict) -> None:
-    """Refresh ``analysis.notes``/``analysis.undecided`` from the claims in ``results``."""
+    """Refresh ``analysis.notes``/``analysis.undecided`` from the claims in ``results``.
+
+    The notes say how the inequalities were decided, then one line per inequality only
+    sampled and one per inequality refuted at an exact point (claim, state, quantity, what to do).
+    """
     sampled = [undecided_note(name, item) for name, check in results.items() for item in check.undecided]
-    note = ("equalities hold identically in the parameters; inequalities are "
-            + ("proved on the whole parameter box" if not sampled else
-               "proved on the whole box except these, so the model is not verified:"))
-    analysis.notes[:] = [note] + sampled
+    refuted = [refuted_note(name, item) for name, check in results.items() for item in check.refuted]
+    if refuted:
+        verdict = "some inequalities fail at an exact point of the box, so the model is not verified:"
+    elif sampled:
+        verdict = "inequalities are proved on the whole box except these, so the model is not verified:"
+    else:
+        verdict = "inequalities are proved on the whole parameter box"
+    analysis.notes[:] = ["equalities hold identically in the parameters; " + verdict] + refuted + sampled
     analysis.undecided[:] = sampled

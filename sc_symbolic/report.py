@@ -7,6 +7,8 @@ plain dicts (JSON-ready) and the human-readable table; never prints.
 
 from __future__ import annotations
 
+from .checks import abbreviated
+
 REPORT_FORMAT = "sc-symbolic/report-1"
 CERTIFICATE_FORMAT = "sc-symbolic/certificate-1"
 TABLE_STATES = 40
@@ -103,6 +105,12 @@ def build_certificate(analysis, report: dict) -> dict:
     }
 
 
+def _shown(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    return "null" if value is None else str(value)
+
+
 def _cell(value) -> str:
     return "—" if value is None else str(value)
 
@@ -143,7 +151,8 @@ def render_table(report: dict) -> str:
     for name, violations in report.get("witnesses", {}).items():
         for v in violations:
             where = f"state {v['state']}: " if v["state"] is not None else ""
-            lines.append(f"  {name}: {where}{v['relation']}: {v['lhs']} vs {v['rhs']}")
+            lines.append(f"  {name}: {where}{v['relation']}: {abbreviated(_shown(v['lhs']), 120)} "
+                         f"vs {abbreviated(_shown(v['rhs']), 120)}")
     if "kernel" in report:
         lines.append("kernel: " + ("re-verified" if report["kernel"]["ok"] else "REFUSED: " + "; ".join(report["kernel"]["failures"][:5])))
     if "markov_variant" in report:

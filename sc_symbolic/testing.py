@@ -20,9 +20,13 @@ as ``check`` does.
 from __future__ import annotations
 
 from .analysis import analyse
-from .checks import CHECKS, decide, record_undecided
+from .checks import CHECKS, abbreviated, decide, point_text, record_undecided
 from .errors import ScError
 from .model import Model, load_model
+
+
+#: Where a long expression cut short in a failure message is whole.
+WHOLE = "the exception's .check has it whole"
 
 
 class UnknownClaimError(ScError, KeyError):
@@ -42,12 +46,16 @@ class ClaimFailed(AssertionError):
                      "sample points of the parameter box (a sample is no proof):"]
             for item in check.undecided:
                 where = f"state {item.state}: " if item.state is not None else ""
-                lines.append(f"  {where}{item.quantity}: {item.expression} >= 0 ({item.how})")
+                lines.append(f"  {where}{item.quantity}: {abbreviated(item.expression, 400, WHOLE)} >= 0 ({item.how})")
         else:
             lines = [f"claim {check.name!r} fails:"]
+            for item in check.refuted:
+                where = f"state {item.state}: " if item.state is not None else ""
+                lines.append(f"  {where}{item.quantity} fails at {point_text(item.point)} (exact counterexample)")
             for v in check.witness:
                 where = f"state {v.state}: " if v.state is not None else ""
-                lines.append(f"  {where}{v.relation}: {_show(domain, v.lhs)} vs {_show(domain, v.rhs)}")
+                lines.append(f"  {where}{v.relation}: {abbreviated(_show(domain, v.lhs), 400, WHOLE)} "
+                             f"vs {abbreviated(_show(domain, v.rhs), 400, WHOLE)}")
         super().__init__("\n".join(lines))
 
 

@@ -12,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sc_symbolic
-from sc_symbolic.checks import CHECKS, decide
+from sc_symbolic import testing
+from sc_symbolic.checks import CHECKS, decide, record_undecided
+from sc_symbolic.report import build_report, render_table
+from sc_symbolic.signs import value_at
 from sc_symbolic.exact import domain_for, rational
 from sc_symbolic.improvement_certificate import improvement_certificate_gap, influence_is_sum_of_squares
 from sc_symbolic.model import from_dict, load_model
@@ -81,6 +84,18 @@ def test_a_v_plus_below_v_everywhere_is_refused_with_an_exact_point(two_room):
     result = decide(two_room, "improvement", CHECKS["improvement"])
     assert result.status == "failed"
     assert any(v.state == "s0" and v.relation.startswith("V_plus >= V") for v in result.witness)
+    (refuted,) = result.refuted
+    assert (refuted.state, refuted.quantity) == ("s0", "V_plus(s0) - V(s0) >= 0")
+    assert all(0 < value < 1 for value in refuted.point.values())
+    assert value_at(two_room.V_plus["s0"] - two_room.V["s0"], refuted.point, ("p", "theta")) < 0
+    record_undecided(two_room, {"improvement": result})
+    note = next(n for n in two_room.notes if n.startswith("claim 'improvement', state s0"))
+    assert "V_plus(s0) - V(s0) >= 0 fails at p=" in note and "--set p=" in note and "--set theta=" in note
+    table = render_table(build_report(two_room, {"improvement": result}))
+    assert "characters; --json has it whole)" in table  # a 289-character J+ is cut short in text
+    assert all(len(line) < 400 for line in table.splitlines() if line.startswith("  improvement:"))
+    with pytest.raises(testing.ClaimFailed, match=r"state s0: V_plus\(s0\) - V\(s0\) >= 0 fails at p="):
+        raise testing.ClaimFailed(result, two_room.domain)
 
 
 def test_a_wrong_j_plus_is_refused_at_step_5(two_room):
