@@ -10,6 +10,7 @@ Public API (re-exports only; nothing here imports SymPy):
 
 from .analysis import Analysis, analyse, iterate
 from .checks import CHECKS, Check, Violation, run_checks
+from .closeness import ReferenceMismatch, assert_close
 from .conditioning import (
     action_influence,
     bayes_conditioned,
@@ -30,12 +31,14 @@ from .evaluate import action_values, expected_return, success_probability, visit
 from .exact import Rational, domain_for, parse_expression, parse_number, rational
 from .kernel import verify_certificate, verify_files
 from .model import Model, Outcome, build_model, from_dict, load_model
+from .reference import ExactReference, exact_reference
 from .report import build_certificate, build_report, kernel_checked_report, render_table
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Analysis", "CHECKS", "Check", "ExpressionError", "Model", "ModelError", "Outcome", "Rational", "ScError",
+    "Analysis", "CHECKS", "Check", "ExactReference", "ExpressionError", "Model", "ModelError", "Outcome", "Rational",
+    "ReferenceMismatch", "ScError", "assert_close", "exact_reference",
     "SingularSystemError", "UndefinedQuantityError", "UnsupportedModelError", "Violation", "action_influence",
     "action_values", "analyse", "bayes_conditioned", "build_certificate", "build_model", "build_report",
     "chi2_divergence", "conditioned_policy", "domain_for", "executed_policy", "expected_return", "from_dict",
