@@ -8,9 +8,18 @@
     def test_my_claim(model):
         assert_identity(model)
 
-Every generated model is built through the validating loader, so it is a
-valid ``sc-symbolic/mdp-1`` model: probabilities are rationals with small
-denominators (weights in 0..max_weight, normalised), rows sum to exactly 1.
+Families: ``mdps`` (the general generator), ``cyclic_mdps`` (a reachable cycle,
+always), ``horizon_mdps`` (cut after H actions), ``threshold_mdps`` (success =
+return ≥ τ, on acyclic, horizon *and* cyclic models whose cycles carry zero total
+reward), ``parametric_mdps`` (transition and optionally policy probabilities
+affine in parameters), and ``models`` (any of them).  Every generated model is
+built through the validating loader, so it is a valid ``sc-symbolic/mdp-1`` model:
+probabilities are rationals with small denominators (weights in 0..max_weight,
+normalised), rows sum to exactly 1.  Hypothesis shrinks every draw towards its
+lower bound, hence towards the smallest failing model: fewest states, actions
+and outcomes, weights 1 (uniform rows: small denominators), rewards 0, τ and
+H small.  ``random_model_dict(rng, ...)`` draws from the same generator with a
+seeded ``random.Random`` (no Hypothesis), for fixtures and examples.
 Strategies raise ``InvalidArgument`` on empty bounds instead of generating
 nothing.  Besides ``exact``, this is the only module where numbers are born.
 """
@@ -33,85 +42,218 @@ def _check_bounds(**bounds):
             raise InvalidArgument(f"{name}: need 0 <= min <= max, got {lo}..{hi}")
 
 
-@st.composite
-def distributions(draw, keys, max_weight: int = 4, allow_zero: bool = True):
-    """A rational distribution over ``keys`` (strings "p/q"), weights in 0..max_weight."""
+class _HypothesisChoices:
+    """Draws through Hypothesis (shrinkable): integers, a pick from a sequence, a weight vector."""
+
+    def __init__(self, draw):
+        self.draw = draw
+
+    def integer(self, lo, hi):
+        return self.draw(st.integers(lo, hi))
+
+    def boolean(self):
+        return self.draw(st.booleans())
+
+    def pick(self, options):
+        return self.draw(st.sampled_from(options))
+
+    def weights(self, k, low, high):
+        return self.draw(st.lists(st.integers(low, high), min_size=k, max_size=k).filter(lambda w: sum(w) > 0))
+
+
+class _RandomChoices:
+    """The same draws from a seeded ``random.Random`` (reproducible, no shrinking)."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    def integer(self, lo, hi):
+        return self.rng.randint(lo, hi)
+
+    def boolean(self):
+        return self.rng.random() < 1 / 2
+
+    def pick(self, options):
+        return self.rng.choice(list(options))
+
+    def weights(self, k, low, high):
+        while True:
+            w = [self.rng.randint(low, high) for _ in range(k)]
+            if sum(w) > 0:
+                return w
+
+
+def _distribution(choose, keys, max_weight, allow_zero):
     keys = list(keys)
     if not keys:
         raise InvalidArgument("distributions() needs at least one key")
-    low = 0 if allow_zero else 1
-    weights = draw(st.lists(st.integers(low, max_weight), min_size=len(keys), max_size=len(keys))
-                   .filter(lambda w: sum(w) > 0))
+    weights = choose.weights(len(keys), 0 if allow_zero else 1, max_weight)
     total = sum(weights)
     return {k: str(Fraction(w, total)) for k, w in zip(keys, weights)}
 
 
 @st.composite
-def model_dicts(draw, min_states: int = 1, max_states: int = 5, max_actions: int = 3, max_outcomes: int = 3,
-                max_weight: int = 4, acyclic: bool | None = None, rewards: bool = False, max_reward: int = 3,
-                horizon: bool | int | None = None, threshold: bool = False, parametric: bool = False):
-    """A random valid ``sc-symbolic/mdp-1`` dict (see ``mdps`` for the arguments)."""
-    _check_bounds(states=(min_states, max_states), actions=(1, max_actions), outcomes=(1, max_outcomes),
-                  weight=(1, max_weight))
-    if min_states < 1:
-        raise InvalidArgument("a model needs at least one non-terminal state")
-    n = draw(st.integers(min_states, max_states))
-    cyclic = (not draw(st.booleans())) if acyclic is None else (not acyclic)
+def distributions(draw, keys, max_weight: int = 4, allow_zero: bool = True):
+    """A rational distribution over ``keys`` (strings "p/q"), weights in 0..max_weight."""
+    return _distribution(_HypothesisChoices(draw), keys, max_weight, allow_zero)
+
+
+def _mixture(first, second, parameter):
+    """Text of parameter·first + (1 − parameter)·second, positive on the open box (0, 1)."""
+    return f"{parameter}*({first}) + (1 - {parameter})*({second})"
+
+
+def _model_dict(choose, min_states=1, max_states=5, max_actions=3, max_outcomes=3, max_weight=4, acyclic=None,
+                rewards=False, max_reward=3, horizon=None, threshold=False, parametric=False, cycle=False,
+                zero_sum_cycles=False, parametric_policy=False):
+    """One random ``sc-symbolic/mdp-1`` dict; every choice goes through ``choose``."""
+    n = choose.integer(min_states, max_states)
+    cyclic = (not choose.boolean()) if acyclic is None else (not acyclic)
     names = [f"s{i}" for i in range(n)]
+    potential = {s: choose.integer(-max_reward, max_reward) for s in names} if zero_sum_cycles else None
+    loop_to = choose.integer(0, n - 1) if cycle else None  # the cycle s0 → s_loop_to → s0 (a self-loop at 0)
     states = {}
     for i, s in enumerate(names):
         targets = list(TERMINALS) + (names if cyclic else names[i + 1:])
         actions = {}
-        for j in range(draw(st.integers(1, max_actions))):
-            k = draw(st.integers(1, max_outcomes))
-            tos = [draw(st.sampled_from(targets)) for _ in range(k)]
-            weights = draw(distributions(range(k), max_weight, allow_zero=False))
+        for j in range(choose.integer(1, max_actions)):
+            k = choose.integer(1, max_outcomes)
+            tos = [choose.pick(targets) for _ in range(k)]
+            if loop_to is not None and j == 0 and i in (0, loop_to):
+                tos[0] = names[loop_to] if i == 0 else names[0]
+            weights = _distribution(choose, range(k), max_weight, allow_zero=False)
             outcomes = []
             for index, to in enumerate(tos):
                 outcome = {"to": to, "p": weights[index]}
-                if rewards:
-                    outcome["r"] = str(draw(st.integers(-max_reward, max_reward)))
+                if potential is not None and to in potential:
+                    outcome["r"] = str(potential[to] - potential[s])  # every cycle sums to 0
+                elif rewards or potential is not None:
+                    outcome["r"] = str(choose.integer(-max_reward, max_reward))
                 outcomes.append(outcome)
             if parametric and k >= 2:
-                other = draw(distributions(range(k), max_weight, allow_zero=False))
+                other = _distribution(choose, range(k), max_weight, allow_zero=False)
                 for index, outcome in enumerate(outcomes):
-                    outcome["p"] = f"p*({weights[index]}) + (1 - p)*({other[index]})"
+                    outcome["p"] = _mixture(weights[index], other[index], "p")
             actions[f"a{j}"] = outcomes
         states[s] = actions
     for t in TERMINALS:
         states[t] = {}
-    policy = {s: draw(distributions(list(states[s]), max_weight)) for s in names}
-    initial = draw(distributions(names[: draw(st.integers(1, min(2, n)))], max_weight, allow_zero=False))
+    policy = {}
+    for s in names:
+        policy[s] = _distribution(choose, list(states[s]), max_weight, allow_zero=True)
+        if parametric_policy and len(states[s]) >= 2:
+            other = _distribution(choose, list(states[s]), max_weight, allow_zero=True)
+            policy[s] = {a: _mixture(policy[s][a], other[a], "q") for a in states[s]}
+    initial = _distribution(choose, names[: choose.integer(1, min(2, n))], max_weight, allow_zero=False)
     data = {"format": FORMAT, "name": "generated", "initial": initial, "states": states, "policy": policy}
     if threshold:
-        data["success"] = {"return_at_least": str(draw(st.integers(-max_reward, max_reward)))}
+        data["success"] = {"return_at_least": str(choose.integer(-max_reward, max_reward))}
     else:
         data["success"] = {"states": ["goal"]}
     if horizon is True:
-        data["horizon"] = draw(st.integers(0, 4))
+        data["horizon"] = choose.integer(0, 4)
     elif isinstance(horizon, int) and not isinstance(horizon, bool):
         data["horizon"] = horizon
-    if parametric:
-        data["parameters"] = {"p": ["0", "1"]}
+    if parametric or parametric_policy:
+        data["parameters"] = {}
+        if parametric:
+            data["parameters"]["p"] = ["0", "1"]
+        if parametric_policy:
+            data["parameters"]["q"] = ["0", "1"]
     return data
+
+
+def _validate(min_states, max_states, max_actions, max_outcomes, max_weight, acyclic, horizon, threshold,
+              cycle, zero_sum_cycles):
+    _check_bounds(states=(min_states, max_states), actions=(1, max_actions), outcomes=(1, max_outcomes),
+                  weight=(1, max_weight))
+    if min_states < 1:
+        raise InvalidArgument("a model needs at least one non-terminal state")
+    if cycle and acyclic:
+        raise InvalidArgument("cycle=True needs acyclic False or None")
+    if threshold and acyclic is not True and horizon in (None, False) and not zero_sum_cycles:
+        raise InvalidArgument("threshold models need acyclic=True, a horizon or zero_sum_cycles=True "
+                              "(finite augmented model)")
+
+
+@st.composite
+def model_dicts(draw, min_states: int = 1, max_states: int = 5, max_actions: int = 3, max_outcomes: int = 3,
+                max_weight: int = 4, acyclic: bool | None = None, rewards: bool = False, max_reward: int = 3,
+                horizon: bool | int | None = None, threshold: bool = False, parametric: bool = False,
+                cycle: bool = False, zero_sum_cycles: bool = False, parametric_policy: bool = False):
+    """A random valid ``sc-symbolic/mdp-1`` dict (see ``mdps`` for the arguments)."""
+    _validate(min_states, max_states, max_actions, max_outcomes, max_weight, acyclic, horizon, False,
+              cycle, zero_sum_cycles)
+    return _model_dict(_HypothesisChoices(draw), min_states, max_states, max_actions, max_outcomes, max_weight,
+                       False if cycle else acyclic, rewards, max_reward, horizon, threshold, parametric, cycle,
+                       zero_sum_cycles, parametric_policy)
+
+
+def random_model_dict(rng, **kwargs) -> dict:
+    """A model dict from the same generator as ``mdps(**kwargs)``, drawn with ``rng`` (a ``random.Random``).
+
+    >>> import random
+    >>> random_model_dict(random.Random(0)) == random_model_dict(random.Random(0))
+    True
+    """
+    options = dict(min_states=1, max_states=5, max_actions=3, max_outcomes=3, max_weight=4, acyclic=None,
+                   rewards=False, max_reward=3, horizon=None, threshold=False, parametric=False, cycle=False,
+                   zero_sum_cycles=False, parametric_policy=False)
+    unknown = set(kwargs) - set(options)
+    if unknown:
+        raise InvalidArgument(f"unknown options {sorted(unknown)}; known: {sorted(options)}")
+    options.update(kwargs)
+    _validate(*(options[k] for k in ("min_states", "max_states", "max_actions", "max_outcomes", "max_weight",
+                                     "acyclic", "horizon", "threshold", "cycle", "zero_sum_cycles")))
+    if options["cycle"]:
+        options["acyclic"] = False
+    return _model_dict(_RandomChoices(rng), **options)
 
 
 def mdps(min_states: int = 1, max_states: int = 5, max_actions: int = 3, max_outcomes: int = 3,
          max_weight: int = 4, acyclic: bool | None = None, rewards: bool = False, max_reward: int = 3,
-         horizon: bool | int | None = None, threshold: bool = False, parametric: bool = False):
+         horizon: bool | int | None = None, threshold: bool = False, parametric: bool = False,
+         cycle: bool = False, zero_sum_cycles: bool = False, parametric_policy: bool = False):
     """Random validated Models.
 
     ``acyclic`` — True: outcomes only move forward; False: any target
-    (self-loops and cycles); None: either.  ``rewards`` puts integer rewards in
-    [−max_reward, max_reward] on outcomes; ``threshold`` makes success
-    ``return_at_least`` a random integer (needs acyclic or a horizon);
-    ``horizon`` True draws a horizon in 0..4, an int fixes it; ``parametric``
-    mixes two distributions with a parameter p ∈ (0, 1).
+    (self-loops and cycles); None: either.  ``cycle`` forces a reachable one:
+    the first outcomes of the first actions make ``s0 → s_j → s0`` (``s0`` is
+    initial; ``j = 0``, a self-loop, is where it shrinks).
+    ``rewards`` puts integer rewards in [−max_reward, max_reward] on outcomes;
+    ``zero_sum_cycles`` draws a potential φ and rewards r = φ(s′) − φ(s) between
+    non-terminal states (every cycle sums to 0, so return thresholds stay finite
+    on cyclic models); ``threshold`` makes success ``return_at_least`` a random
+    integer (needs acyclic, a horizon or zero-sum cycles); ``horizon`` True
+    draws a horizon in 0..4, an int fixes it; ``parametric`` mixes two outcome
+    distributions with a parameter p ∈ (0, 1), ``parametric_policy`` two policy
+    distributions with q ∈ (0, 1).
     """
-    if threshold and acyclic is not True and horizon in (None, False):
-        raise InvalidArgument("threshold models need acyclic=True or a horizon (finite augmented model)")
+    _validate(min_states, max_states, max_actions, max_outcomes, max_weight, acyclic, horizon, threshold,
+              cycle, zero_sum_cycles)
     return model_dicts(min_states, max_states, max_actions, max_outcomes, max_weight, acyclic, rewards,
-                       max_reward, horizon, threshold, parametric).map(from_dict)
+                       max_reward, horizon, threshold, parametric, cycle, zero_sum_cycles,
+                       parametric_policy).map(from_dict)
+
+
+def cyclic_mdps(max_states: int = 4, **kwargs):
+    """Models with a reachable cycle ``s0 → s_j → s0`` (a self-loop when it shrinks), any other edges."""
+    return mdps(max_states=max_states, cycle=True, **kwargs)
+
+
+def horizon_mdps(max_states: int = 4, horizon: bool | int = True, **kwargs):
+    """Models cut after H actions (H in 0..4, or the given int); cyclic or not; states become (s, t)."""
+    return mdps(max_states=max_states, horizon=horizon, **kwargs)
+
+
+def threshold_mdps(max_states: int = 3, kind: str | None = None, **kwargs):
+    """Success = return ≥ τ on acyclic, horizon or cyclic zero-sum-reward models (``kind``; None: any)."""
+    kinds = {"acyclic": dict(acyclic=True, rewards=True), "horizon": dict(horizon=True, rewards=True),
+             "cyclic": dict(cycle=True, zero_sum_cycles=True)}
+    if kind is not None and kind not in kinds:
+        raise InvalidArgument(f"kind must be one of {sorted(kinds)} or None, got {kind!r}")
+    chosen = [kind] if kind else list(kinds)
+    return st.one_of(*(mdps(max_states=max_states, threshold=True, **kinds[k], **kwargs) for k in chosen))
 
 
 def policies(model, max_weight: int = 4):
@@ -123,5 +265,18 @@ def policies(model, max_weight: int = 4):
 
 
 def parametric_mdps(**kwargs):
-    """Random models whose outcome probabilities are affine in one parameter p ∈ (0, 1)."""
+    """Random models whose outcome probabilities are affine in one parameter p ∈ (0, 1).
+
+    ``parametric_policy=True`` adds a policy parameter q ∈ (0, 1); ``horizon``,
+    ``threshold`` (with ``acyclic=True`` or a horizon) and ``cycle`` combine as in ``mdps``.
+    """
     return mdps(parametric=True, **kwargs)
+
+
+def models(max_states: int = 3, parametric: bool = False):
+    """Any family above (plain, cyclic, horizon, threshold; parametric ones when asked), shrinking to the first."""
+    families = [mdps(max_states=max_states), cyclic_mdps(max_states=max_states),
+                horizon_mdps(max_states=max_states), threshold_mdps(max_states=max_states)]
+    if parametric:
+        families.append(parametric_mdps(max_states=min(max_states, 2), parametric_policy=True, acyclic=True))
+    return st.one_of(*families)
