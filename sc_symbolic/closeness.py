@@ -26,6 +26,8 @@ from .reference import INFINITE, MEANING, QUANTITIES, ExactReference, exact_refe
 #: Where failing models are written unless told otherwise (or by ``$SC_SYMBOLIC_FAILURES``).
 FAILURE_DIR = ".sc_symbolic_failures"
 MAX_LISTED = 10
+#: Paths written by ``dump_model`` in this process, oldest first (the pytest plugin keeps only a test's last).
+WRITTEN: list = []
 
 
 class ReferenceMismatch(AssertionError):
@@ -55,6 +57,7 @@ def dump_model(model, directory=None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
     path.write_text(text, encoding="utf-8")
+    WRITTEN.append(path)
     return path
 
 
@@ -91,17 +94,22 @@ def as_user_array(actual, ref: ExactReference, quantity: str):
     return out
 
 
-def mismatches(actual, ref: ExactReference, quantity: str, rtol=1e-7, atol=0.0) -> list:
-    """``[(quantity, label, actual, exact, tolerance)]`` for every defined entry out of tolerance."""
+def mismatches(actual, ref: ExactReference, quantity: str, rtol=1e-7, atol=0.0, where=None) -> list:
+    """``[(quantity, label, actual, exact, tolerance)]`` for every compared entry out of tolerance.
+
+    Compared: entries where the reference is defined and ``where`` (a boolean
+    array broadcast to the shape, default everywhere) is true.
+    """
     import numpy as np
 
     values = as_user_array(actual, ref, quantity)
     exact = ref.exact[quantity]
     rtol = np.broadcast_to(np.asarray(rtol, dtype=np.float64), exact.shape)
     atol = np.broadcast_to(np.asarray(atol, dtype=np.float64), exact.shape)
+    mask = np.broadcast_to(np.asarray(True if where is None else where, dtype=bool), exact.shape)
     found = []
     for index, x in np.ndenumerate(exact):
-        if x is None:
+        if x is None or not mask[index]:
             continue
         value = float(values[index])
         if x is INFINITE:
@@ -129,8 +137,8 @@ def _tolerance(value) -> str:
     return repr(float(value)) if np.ndim(value) == 0 else "per entry"
 
 
-def assert_close(actual, reference, quantity: str | None = None, *, rtol=1e-7, atol=0.0, directory=None,
-                 parameters: dict | None = None) -> ExactReference:
+def assert_close(actual, reference, quantity: str | None = None, *, rtol=1e-7, atol=0.0, where=None,
+                 directory=None, parameters: dict | None = None) -> ExactReference:
     """Assert that a user's float results match the exact reference; return the reference.
 
     ``actual`` is either a mapping quantity → values (every key a name of
@@ -140,7 +148,9 @@ def assert_close(actual, reference, quantity: str | None = None, *, rtol=1e-7, a
     state name, action name (in the order of ``reference.axes_of(quantity)``);
     an entry missing from a dict is NaN, hence a failure where the reference is defined.
     ``reference`` is an ``ExactReference`` or anything ``exact_reference`` accepts.
-    ``rtol``/``atol`` may be arrays broadcast to the quantity's shape.
+    ``rtol``/``atol`` may be arrays broadcast to the quantity's shape; ``where``
+    (a boolean array, with ``quantity``) restricts the comparison, e.g. to the
+    states an estimator has data for.
 
     On failure raises ``ReferenceMismatch`` naming quantity, time/return, state,
     action and both values, after writing the model to ``directory`` (default
@@ -160,7 +170,7 @@ def assert_close(actual, reference, quantity: str | None = None, *, rtol=1e-7, a
     for name, values in actual.items():
         if name not in QUANTITIES:
             raise KeyError(f"unknown quantity {name!r}; known: {', '.join(QUANTITIES)}")
-        found += mismatches(values, ref, name, rtol, atol)
+        found += mismatches(values, ref, name, rtol, atol, where)
     if not found:
         return ref
     path = dump_model(ref.model, directory)
