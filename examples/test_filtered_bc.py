@@ -13,7 +13,6 @@ import pytest
 from filtered_bc import CORRIDOR, filtered_bc, hoeffding_tolerance, sample_episodes
 from hypothesis import HealthCheck, find, settings
 
-from sc_symbolic.augment import analysed_model
 from sc_symbolic.cli import main
 from sc_symbolic.closeness import ReferenceMismatch, assert_close
 from sc_symbolic.exact import rational
@@ -81,11 +80,11 @@ def test_hypothesis_finds_a_minimal_model_for_the_pooling_bug(tmp_path):
     minimal = find(horizon_mdps(max_states=3, max_actions=2, max_outcomes=2, acyclic=False), pooling_is_caught,
                    settings=settings(max_examples=300, database=None, derandomize=True, deadline=None,
                                      suppress_health_check=list(HealthCheck)))
-    # pooling needs one state met at two different times: one reachable state with a self-loop, two actions,
-    # H = 2, the uniform policy; unreachable states do not matter
-    analysed = analysed_model(minimal)[0]
-    assert {origin for origin, _ in (label.split("|") for label in analysed.nonterminal)} == {"s0"}
-    assert minimal.horizon == 2 and len(minimal.states["s0"]) == 2
+    # pooling needs one state met at two different times: one state, two actions (one a self-loop), H = 2,
+    # each row a single outcome of probability 1, the uniform policy
+    assert minimal.nonterminal == ["s0"] and minimal.horizon == 2
+    outcomes = sorted((o.to, o.p) for outs in minimal.states["s0"].values() for o in outs)
+    assert outcomes == [("goal", 1), ("s0", 1)]
     assert set(minimal.policy["s0"].values()) == {rational(1, 2)}
     with pytest.raises(ReferenceMismatch) as info:
         check_estimator(exact_reference(minimal), sample_episodes(exact_reference(minimal), 20_000,

@@ -43,7 +43,7 @@ def _check_bounds(**bounds):
 
 
 class _HypothesisChoices:
-    """Draws through Hypothesis (shrinkable): integers, a pick from a sequence, a weight vector."""
+    """Draws through Hypothesis (shrinkable): integers, booleans, a weight vector, a list."""
 
     def __init__(self, draw):
         self.draw = draw
@@ -54,11 +54,13 @@ class _HypothesisChoices:
     def boolean(self):
         return self.draw(st.booleans())
 
-    def pick(self, options):
-        return self.draw(st.sampled_from(options))
-
     def weights(self, k, low, high):
         return self.draw(st.lists(st.integers(low, high), min_size=k, max_size=k).filter(lambda w: sum(w) > 0))
+
+    def list(self, element, lo, hi, valid=None):
+        """A list of lo..hi elements, each drawn by ``element(choices)`` as one span."""
+        strategy = st.lists(st.composite(lambda draw: element(_HypothesisChoices(draw)))(), min_size=lo, max_size=hi)
+        return self.draw(strategy.filter(valid) if valid else strategy)
 
 
 class _RandomChoices:
@@ -73,14 +75,17 @@ class _RandomChoices:
     def boolean(self):
         return self.rng.random() < 1 / 2
 
-    def pick(self, options):
-        return self.rng.choice(list(options))
-
     def weights(self, k, low, high):
         while True:
             w = [self.rng.randint(low, high) for _ in range(k)]
             if sum(w) > 0:
                 return w
+
+    def list(self, element, lo, hi, valid=None):
+        while True:
+            items = [element(self) for _ in range(self.rng.randint(lo, hi))]
+            if valid is None or valid(items):
+                return items
 
 
 def _distribution(choose, keys, max_weight, allow_zero):
@@ -103,47 +108,82 @@ def _mixture(first, second, parameter):
     return f"{parameter}*({first}) + (1 - {parameter})*({second})"
 
 
+def _action_spec(choose, o):
+    """(outcomes [(target code, weight, second weight, reward)], policy weight, second policy weight)."""
+    def outcome(ch):
+        return (ch.integer(0, 1 + o["max_states"]), ch.integer(1, o["max_weight"]),
+                ch.integer(1, o["max_weight"]) if o["parametric"] else None,
+                ch.integer(-o["max_reward"], o["max_reward"]) if o["rewards"] or o["zero_sum_cycles"] else 0)
+
+    return (choose.list(outcome, 1, o["max_outcomes"]), choose.integer(0, o["max_weight"]),
+            choose.integer(0, o["max_weight"]) if o["parametric_policy"] else None)
+
+
+def _state_spec(choose, o):
+    """(actions, potential φ(s)): a state's draws form one span, so Hypothesis deletes a state whole."""
+    def policy_is_positive(actions):
+        return sum(a[1] for a in actions) > 0 and (not o["parametric_policy"] or sum(a[2] for a in actions) > 0)
+
+    actions = choose.list(lambda ch: _action_spec(ch, o), 1, o["max_actions"], policy_is_positive)
+    return actions, (choose.integer(-o["max_reward"], o["max_reward"]) if o["zero_sum_cycles"] else 0)
+
+
+def _target(code, i, names, cyclic):
+    """Target code → state: 0 goal, 1 fail, ≥ 2 a state (any when cyclic, a later one when acyclic)."""
+    if code < 2:
+        return TERMINALS[code]
+    forward = names if cyclic else names[i + 1:]
+    return forward[(code - 2) % len(forward)] if forward else TERMINALS[code % 2]
+
+
+def _fraction(weight, total):
+    return str(Fraction(weight, total))
+
+
 def _model_dict(choose, min_states=1, max_states=5, max_actions=3, max_outcomes=3, max_weight=4, acyclic=None,
                 rewards=False, max_reward=3, horizon=None, threshold=False, parametric=False, cycle=False,
                 zero_sum_cycles=False, parametric_policy=False):
-    """One random ``sc-symbolic/mdp-1`` dict; every choice goes through ``choose``."""
-    n = choose.integer(min_states, max_states)
+    """One random ``sc-symbolic/mdp-1`` dict; every choice goes through ``choose``.
+
+    States, actions and outcomes are drawn as lists (each element one span), so
+    shrinking deletes a whole state, action or outcome and lowers weights to 1.
+    """
+    o = dict(max_states=max_states, max_actions=max_actions, max_outcomes=max_outcomes, max_weight=max_weight,
+             max_reward=max_reward, rewards=rewards, parametric=parametric, zero_sum_cycles=zero_sum_cycles,
+             parametric_policy=parametric_policy)
+    specs = choose.list(lambda ch: _state_spec(ch, o), min_states, max_states)
+    n = len(specs)
     cyclic = (not choose.boolean()) if acyclic is None else (not acyclic)
     names = [f"s{i}" for i in range(n)]
-    potential = {s: choose.integer(-max_reward, max_reward) for s in names} if zero_sum_cycles else None
     loop_to = choose.integer(0, n - 1) if cycle else None  # the cycle s0 → s_loop_to → s0 (a self-loop at 0)
-    states = {}
-    for i, s in enumerate(names):
-        targets = list(TERMINALS) + (names if cyclic else names[i + 1:])
-        actions = {}
-        for j in range(choose.integer(1, max_actions)):
-            k = choose.integer(1, max_outcomes)
-            tos = [choose.pick(targets) for _ in range(k)]
+    states, policy = {}, {}
+    for i, (s, (actions, phi)) in enumerate(zip(names, specs)):
+        states[s] = {}
+        for j, (outs, _, _) in enumerate(actions):
+            tos = [_target(code, i, names, cyclic) for code, _, _, _ in outs]
             if loop_to is not None and j == 0 and i in (0, loop_to):
                 tos[0] = names[loop_to] if i == 0 else names[0]
-            weights = _distribution(choose, range(k), max_weight, allow_zero=False)
+            total, other_total = sum(w for _, w, _, _ in outs), sum(w2 or 0 for _, _, w2, _ in outs)
             outcomes = []
-            for index, to in enumerate(tos):
-                outcome = {"to": to, "p": weights[index]}
-                if potential is not None and to in potential:
-                    outcome["r"] = str(potential[to] - potential[s])  # every cycle sums to 0
-                elif rewards or potential is not None:
-                    outcome["r"] = str(choose.integer(-max_reward, max_reward))
+            for to, (_, w, w2, r) in zip(tos, outs):
+                p = _fraction(w, total)
+                if parametric and len(outs) >= 2:
+                    p = _mixture(p, _fraction(w2, other_total), "p")
+                outcome = {"to": to, "p": p}
+                if zero_sum_cycles and to in names:
+                    outcome["r"] = str(specs[names.index(to)][1] - phi)  # every cycle sums to 0
+                elif rewards or zero_sum_cycles:
+                    outcome["r"] = str(r)
                 outcomes.append(outcome)
-            if parametric and k >= 2:
-                other = _distribution(choose, range(k), max_weight, allow_zero=False)
-                for index, outcome in enumerate(outcomes):
-                    outcome["p"] = _mixture(weights[index], other[index], "p")
-            actions[f"a{j}"] = outcomes
-        states[s] = actions
+            states[s][f"a{j}"] = outcomes
+        total = sum(a[1] for a in actions)
+        policy[s] = {f"a{j}": _fraction(a[1], total) for j, a in enumerate(actions)}
+        if parametric_policy and len(actions) >= 2:
+            other = sum(a[2] for a in actions)
+            policy[s] = {f"a{j}": _mixture(policy[s][f"a{j}"], _fraction(a[2], other), "q")
+                         for j, a in enumerate(actions)}
     for t in TERMINALS:
         states[t] = {}
-    policy = {}
-    for s in names:
-        policy[s] = _distribution(choose, list(states[s]), max_weight, allow_zero=True)
-        if parametric_policy and len(states[s]) >= 2:
-            other = _distribution(choose, list(states[s]), max_weight, allow_zero=True)
-            policy[s] = {a: _mixture(policy[s][a], other[a], "q") for a in states[s]}
     initial = _distribution(choose, names[: choose.integer(1, min(2, n))], max_weight, allow_zero=False)
     data = {"format": FORMAT, "name": "generated", "initial": initial, "states": states, "policy": policy}
     if threshold:
