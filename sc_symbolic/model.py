@@ -125,6 +125,25 @@ class Model:
         return out
 
 
+def action_order(model: Model) -> tuple:
+    """Every action name, in order of first appearance (states in file order, actions in file order).
+
+    The action index map shared by array views of a model (``reference.exact_reference``);
+    states are indexed in file order.
+
+    >>> m = from_dict({"format": "sc-symbolic/mdp-1", "initial": {"s": 1}, "policy": "uniform",
+    ...                "states": {"s": {"b": {"t": 1}, "a": {"u": 1}}, "u": {"a": {"t": 1}, "c": {"t": 1}},
+    ...                           "t": {}}, "success": {"states": ["t"]}})
+    >>> action_order(m)
+    ('b', 'a', 'c')
+    """
+    seen = {}
+    for acts in model.states.values():
+        for a in acts:
+            seen.setdefault(a, None)
+    return tuple(seen)
+
+
 # ------------------------------------------------------------------ loading
 
 

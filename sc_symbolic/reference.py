@@ -8,7 +8,7 @@ only place a float appears (a correctly rounded view for comparisons).
 Index maps (the rule shared with the environment view of a model):
 
 * ``states``  — the model's states in file order (observation ``i`` is ``states[i]``);
-* ``actions`` — every action name, in order of first appearance when the states
+* ``actions`` — every action name (``model.action_order``), in order of first appearance when the states
   are read in file order and each state's actions in file order (for a model
   imported from a Gymnasium table this recovers the environment's action ids);
   an action a state does not have is *invalid* there;
@@ -39,7 +39,7 @@ from fractions import Fraction
 from .analysis import analyse
 from .errors import ModelError
 from .exact import rational_to_str
-from .model import Model, from_dict, load_model
+from .model import Model, action_order, from_dict, load_model
 
 PER_STATE = ("V", "V_plus", "I", "eta", "eta_plus")
 PER_ACTION = ("Q", "pi", "pi_plus")
@@ -78,22 +78,6 @@ INFINITE = _Infinite()
 def to_fraction(x) -> Fraction:
     """An exact rational of the engine (``Fraction`` or gmpy2 ``mpq``) as a ``Fraction``."""
     return Fraction(int(x.numerator), int(x.denominator))
-
-
-def action_order(model: Model) -> tuple:
-    """Every action name, in order of first appearance (states in file order, actions in file order).
-
-    >>> m = from_dict({"format": "sc-symbolic/mdp-1", "initial": {"s": 1}, "policy": "uniform",
-    ...                "states": {"s": {"b": {"t": 1}, "a": {"u": 1}}, "u": {"a": {"t": 1}, "c": {"t": 1}},
-    ...                           "t": {}}, "success": {"states": ["t"]}})
-    >>> action_order(m)
-    ('b', 'a', 'c')
-    """
-    seen = {}
-    for acts in model.states.values():
-        for a in acts:
-            seen.setdefault(a, None)
-    return tuple(seen)
 
 
 def instantiate(model: Model, values: dict) -> Model:

@@ -26,6 +26,7 @@ nothing.  Besides ``exact``, this is the only module where numbers are born.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -55,12 +56,27 @@ class _HypothesisChoices:
         return self.draw(st.booleans())
 
     def weights(self, k, low, high):
-        return self.draw(st.lists(st.integers(low, high), min_size=k, max_size=k).filter(lambda w: sum(w) > 0))
+        return self.draw(_weight_lists(k, low, high))
 
     def list(self, element, lo, hi, valid=None):
         """A list of lo..hi elements, each drawn by ``element(choices)`` as one span."""
-        strategy = st.lists(st.composite(lambda draw: element(_HypothesisChoices(draw)))(), min_size=lo, max_size=hi)
+        strategy = st.lists(_element(element), min_size=lo, max_size=hi)
         return self.draw(strategy.filter(valid) if valid else strategy)
+
+
+def _positive_sum(weights) -> bool:
+    return sum(weights) > 0
+
+
+@functools.lru_cache(maxsize=None)
+def _weight_lists(k, low, high):
+    """Cached: building a filtered strategy makes Hypothesis read the predicate's source, which is slow."""
+    return st.lists(st.integers(low, high), min_size=k, max_size=k).filter(_positive_sum)
+
+
+@st.composite
+def _element(draw, element):
+    return element(_HypothesisChoices(draw))
 
 
 class _RandomChoices:
@@ -108,23 +124,28 @@ def _mixture(first, second, parameter):
     return f"{parameter}*({first}) + (1 - {parameter})*({second})"
 
 
+def _outcome_spec(choose, o):
+    """(target code, weight, second weight, reward) of one outcome."""
+    return (choose.integer(0, 1 + o["max_states"]), choose.integer(1, o["max_weight"]),
+            choose.integer(1, o["max_weight"]) if o["parametric"] else None,
+            choose.integer(-o["max_reward"], o["max_reward"]) if o["rewards"] or o["zero_sum_cycles"] else 0)
+
+
 def _action_spec(choose, o):
     """(outcomes [(target code, weight, second weight, reward)], policy weight, second policy weight)."""
-    def outcome(ch):
-        return (ch.integer(0, 1 + o["max_states"]), ch.integer(1, o["max_weight"]),
-                ch.integer(1, o["max_weight"]) if o["parametric"] else None,
-                ch.integer(-o["max_reward"], o["max_reward"]) if o["rewards"] or o["zero_sum_cycles"] else 0)
-
-    return (choose.list(outcome, 1, o["max_outcomes"]), choose.integer(0, o["max_weight"]),
+    return (choose.list(functools.partial(_outcome_spec, o=o), 1, o["max_outcomes"]),
+            choose.integer(0, o["max_weight"]),
             choose.integer(0, o["max_weight"]) if o["parametric_policy"] else None)
+
+
+def _policy_is_positive(actions, o) -> bool:
+    return sum(a[1] for a in actions) > 0 and (not o["parametric_policy"] or sum(a[2] for a in actions) > 0)
 
 
 def _state_spec(choose, o):
     """(actions, potential φ(s)): a state's draws form one span, so Hypothesis deletes a state whole."""
-    def policy_is_positive(actions):
-        return sum(a[1] for a in actions) > 0 and (not o["parametric_policy"] or sum(a[2] for a in actions) > 0)
-
-    actions = choose.list(lambda ch: _action_spec(ch, o), 1, o["max_actions"], policy_is_positive)
+    actions = choose.list(functools.partial(_action_spec, o=o), 1, o["max_actions"],
+                          functools.partial(_policy_is_positive, o=o))
     return actions, (choose.integer(-o["max_reward"], o["max_reward"]) if o["zero_sum_cycles"] else 0)
 
 
@@ -151,7 +172,7 @@ def _model_dict(choose, min_states=1, max_states=5, max_actions=3, max_outcomes=
     o = dict(max_states=max_states, max_actions=max_actions, max_outcomes=max_outcomes, max_weight=max_weight,
              max_reward=max_reward, rewards=rewards, parametric=parametric, zero_sum_cycles=zero_sum_cycles,
              parametric_policy=parametric_policy)
-    specs = choose.list(lambda ch: _state_spec(ch, o), min_states, max_states)
+    specs = choose.list(functools.partial(_state_spec, o=o), min_states, max_states)
     n = len(specs)
     cyclic = (not choose.boolean()) if acyclic is None else (not acyclic)
     names = [f"s{i}" for i in range(n)]
