@@ -3,8 +3,10 @@
 Cyclic models (a reachable cycle, always), horizons (states (s, t)), return
 thresholds on acyclic, horizon and zero-sum-reward cyclic models, and models
 whose transition *and* policy probabilities are affine in parameters.  Each
-property is the claim itself, as ``sc-symbolic check`` decides it; the last two
-state what the exact reference's arrays must satisfy whatever the model.
+property is the claim itself, as ``sc-symbolic check`` decides it.  The others
+state what the exact reference's arrays satisfy whatever the model (exact
+types, V = Σ π Q, π⁺ = π Q / V, I, every episode ends once, J = Σ ρ V) and that
+``assert_close`` refuses any single entry moved beyond the tolerance, naming it.
 """
 
 import random
@@ -12,6 +14,7 @@ from fractions import Fraction as F
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sc_symbolic.augment import analysed_model
 from sc_symbolic.graph import reachable_from, strongly_connected_components
@@ -109,3 +112,38 @@ def test_strategies_refuse_empty_or_contradictory_bounds():
                  lambda: horizon_mdps(max_states=0)):
         with pytest.raises(InvalidArgument):
             make()
+
+
+def _start(ref, s):
+    """The array index of initial state ``s`` (t = 0, return 0)."""
+    return ((0,) if ref.times else ()) + ((ref.returns.index(0),) if ref.returns else ()) + (ref.states.index(s),)
+
+
+@settings(max_examples=20)
+@given(models(max_states=3))
+def test_reference_J_is_rho_dot_V_at_the_start(model):
+    ref = exact_reference(model)
+    rho = {s: F(int(p.numerator), int(p.denominator)) for s, p in model.initial.items() if p != 0}
+    assert ref["J"].item() == sum(p * ref["V"][_start(ref, s)] for s, p in rho.items())
+    assert ref["J_plus"].item() == sum(p * ref["V_plus"][_start(ref, s)] for s, p in rho.items())
+    assert ref["J_plus"].item() >= ref["J"].item()
+
+
+@settings(max_examples=20)
+@given(model=models(max_states=3), data=st.data())
+def test_assert_close_refuses_every_entry_moved_beyond_the_tolerance(tmp_path_factory, model, data):
+    from sc_symbolic.closeness import ReferenceMismatch, assert_close
+
+    ref = exact_reference(model)
+    floats = ref.floats()
+    directory = tmp_path_factory.getbasetemp() / "moved"
+    assert_close(floats, ref, directory=directory)
+    defined = [(q, index) for q, array in ref.exact.items() for index, x in np.ndenumerate(array)
+               if x is not None and x is not INFINITE]
+    quantity, index = data.draw(st.sampled_from(defined))
+    moved = floats[quantity].copy()
+    moved[index] += data.draw(st.sampled_from([1e-6, -1e-6, 0.5, np.nan]))
+    with pytest.raises(ReferenceMismatch) as info:
+        assert_close(moved, ref, quantity, atol=1e-7, rtol=0, directory=directory)
+    (item,) = info.value.mismatches
+    assert item[0] == quantity and item[1] == ref.label(quantity, index)
