@@ -9,7 +9,8 @@ is (s, t): π⁺ depends on the time left, so the counts are kept per time step.
 Two classic bugs are selectable, to show that the exact reference catches them:
 
 * ``bug="pool_time"``: pool the counts over t in a horizon model (fits one
-  π(a | s) for every t: a mixture of the π⁺(· | s, t), not any of them);
+  π(a | s) for every t: a mixture of the π⁺(· | s, t), not any of them — it is
+  the estimand π̄ = ``ref["pi_pooled"]`` of ``pooled_filtered_bc``);
 * ``bug="all_visits"``: divide by the visits of *all* episodes, n(s, t) —
   forgetting that failed episodes' visits must leave the denominator too
   (this estimates π⁺(a | s, t)·V(s, t), whose rows do not sum to 1).
@@ -124,3 +125,32 @@ def hoeffding_tolerance(n_success, entries: int, delta: float = 1e-6):
     """
     with np.errstate(divide="ignore"):
         return np.sqrt(math.log(2 * entries / delta) / (2 * n_success))[..., None]
+
+
+def pooled_filtered_bc(episodes, ref):
+    """The Markov fit π̂(a|s) = Σ_t n_Y(s, t, a) / Σ_t n_Y(s, t), shaped like ``ref["pi_pooled"]``, and n_Y(s, a).
+
+    A correct estimator of π̄ = ``ref["pi_pooled"]`` (MATH.md §6), not of π⁺(·|s, t).
+    """
+    states, actions, success = episodes
+    n_success = np.zeros(ref["pi_pooled"].shape)
+    episode, t = np.nonzero(states >= 0)
+    np.add.at(n_success, (states[episode, t], actions[episode, t]), success[episode].astype(float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return n_success / n_success.sum(axis=-1, keepdims=True), n_success
+
+
+def ratio_tolerance(n_success, episodes: int, bound: int, entries: int, delta: float = 1e-6):
+    """Half-width for π̂ = X̄_a / Ȳ, the ratio of per-episode means, with probability ≥ 1 − δ.
+
+    X_i = successful visits of episode i to s taking a, Y_i = Σ_a X_i, both in
+    [0, bound] (bound = the horizon: one visit per step) and i.i.d. over the n
+    episodes; π̄(a|s) = E X / E Y.  Hoeffding on the K numerators and their
+    denominators (2K events) gives |X̄ − EX|, |Ȳ − EY| ≤ ε = bound·√(ln(4K/δ)/(2n)),
+    hence |X̄/Ȳ − EX/EY| ≤ ε (1 + X̄/Ȳ) / (Ȳ − ε) when Ȳ > ε (∞ otherwise).
+    """
+    x = n_success / episodes
+    y = x.sum(axis=-1, keepdims=True)
+    eps = bound * math.sqrt(math.log(4 * entries / delta) / (2 * episodes))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(y > eps, eps * (1 + x / y) / (y - eps), np.inf)

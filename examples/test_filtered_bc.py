@@ -8,9 +8,18 @@ that *expects* ``ReferenceMismatch``; Hypothesis then finds the smallest model
 on which the time-pooling bug is visible.
 """
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
-from filtered_bc import CORRIDOR, filtered_bc, hoeffding_tolerance, sample_episodes
+from filtered_bc import (
+    CORRIDOR,
+    filtered_bc,
+    hoeffding_tolerance,
+    pooled_filtered_bc,
+    ratio_tolerance,
+    sample_episodes,
+)
 from hypothesis import HealthCheck, find, settings
 
 from sc_symbolic.cli import main
@@ -54,6 +63,19 @@ def test_pooling_over_time_steps_is_caught(corridor, tmp_path):
     with pytest.raises(ReferenceMismatch) as info:
         check_estimator(ref, episodes, tmp_path, bug="pool_time")
     assert "pi_plus[t=1, state c1, action step]" in str(info.value)
+
+
+def test_pooling_is_a_correct_estimator_of_the_pooled_policy_instead(corridor, tmp_path):
+    ref, episodes = corridor
+    estimate, n_success = pooled_filtered_bc(episodes, ref)
+    where = n_success.sum(axis=-1, keepdims=True) > 0
+    entries = int(np.count_nonzero(where)) * len(ref.actions)
+    tolerance = ratio_tolerance(n_success, len(episodes[2]), ref.model.horizon, entries)
+    assert_close(estimate, ref, "pi_pooled", atol=tolerance, where=where, directory=tmp_path)
+    # π̄ is not π⁺(·|s, t): at c1 it is 203/356, while π⁺(step | c1, t) is 55/91, 19/37, 0 for t = 1, 2, 3
+    c1, step = ref.states.index("c1"), ref.actions.index("step")
+    assert ref["pi_pooled"][c1, step] == Fraction(203, 356)
+    assert ref["pi_plus"][1:4, c1, step].tolist() == [Fraction(55, 91), Fraction(19, 37), 0]
 
 
 def test_failed_visits_in_the_denominator_are_caught(corridor, tmp_path):

@@ -18,15 +18,19 @@ Index maps (the rule shared with the environment view of a model):
 
 Arrays have axes ``(time?, return?, state[, action])`` (``axes``): ``V``,
 ``V_plus``, ``I``, ``eta``, ``eta_plus`` are per state; ``Q``, ``pi`` and
-``pi_plus`` per state and action; ``J`` and ``J_plus`` are 0-d.
+``pi_plus`` per state and action; ``J`` and ``J_plus`` are 0-d.  ``pi_pooled``
+has axes ``(state, action)`` only: the estimand of filtered imitation that
+pools over time and return (MATH.md §6, the Markov variant; π⁺ itself when
+nothing is indexed, wherever η^π(s) V(s) > 0).
 
     V(s) = P_π(Y=1 | S_0=s),   Q(s,a) = Σ_o p_o V(to_o),   π⁺(a|s) = π(a|s) Q(s,a) / V(s)
     I(s) = Σ_a π(a|s) (Q(s,a) − V(s))² / V(s)²,   V⁺ = V^{π⁺},   η^μ(s) = E_μ[#visits to s]
+    π̄(a|s) = Σ_{x↦s} η(x) π(a|x) Q(x,a) / Σ_{x↦s} η(x) V(x)     (x = (s, t, c))
 
 Undefined entries are ``None`` (``NaN`` in ``floats()``): Q, π, π⁺ at invalid
 actions and at terminal or cut states; π⁺ and I where V(s) = 0; every quantity of
 a time/return-indexed state that ρ cannot reach (terminal states are the
-exception: their V is fixed by the success rule).  ``η`` is ``INFINITE``
+exception: their V is fixed by the success rule); π̄ where Σ_x η(x) V(x) = 0.  ``η`` is ``INFINITE``
 (``inf``) on closed classes that an episode never leaves.  ``η`` of a terminal
 state is the probability of ending there (at that time, with that return).
 """
@@ -40,16 +44,19 @@ from .analysis import analyse
 from .errors import ModelError
 from .exact import rational_to_str
 from .model import Model, action_order, from_dict, load_model
+from .thresholds import pooled_policy
 
 PER_STATE = ("V", "V_plus", "I", "eta", "eta_plus")
 PER_ACTION = ("Q", "pi", "pi_plus")
+POOLED = ("pi_pooled",)
 SCALARS = ("J", "J_plus")
-QUANTITIES = PER_ACTION + PER_STATE + SCALARS
+QUANTITIES = PER_ACTION + POOLED + PER_STATE + SCALARS
 
 #: Quantity → what it is (used in failure messages and docs).
 MEANING = {
     "V": "success probability V(s)", "Q": "action value Q(s,a)", "pi": "policy π(a|s)",
-    "pi_plus": "conditioned policy π⁺(a|s)", "I": "action-influence I(s)",
+    "pi_plus": "conditioned policy π⁺(a|s)", "pi_pooled": "pooled filtered imitation π̄(a|s)",
+    "I": "action-influence I(s)",
     "V_plus": "success probability of π⁺, V⁺(s)", "eta": "expected visits η^π(s)",
     "eta_plus": "expected visits under π⁺, η^{π⁺}(s)", "J": "J(π)", "J_plus": "J(π⁺)",
 }
@@ -139,6 +146,8 @@ class ExactReference:
         """The axes of ``quantity``'s array."""
         if quantity in SCALARS:
             return ()
+        if quantity in POOLED:
+            return ("state", "action")
         return self.axes + (("action",) if quantity in PER_ACTION else ())
 
     def __getitem__(self, quantity: str):
@@ -228,6 +237,11 @@ def exact_reference(model, policy=None, parameters: dict | None = None) -> Exact
     s_index = {s: i for i, s in enumerate(states)}
     a_index = {a: i for i, a in enumerate(actions)}
     r_index = {c: i for i, c in enumerate(returns)} if returns else {}
+    exact["pi_pooled"] = np.full((len(states), len(actions)), None, dtype=object)
+    pooled = pooled_policy(analysed, origin, analysis.policy, analysis.V, analysis.Q, analysis.eta)
+    for s, row in pooled.items():
+        for a, p in (row or {}).items():
+            exact["pi_pooled"][s_index[s], a_index[a]] = to_fraction(p)
 
     def position(s, t, c):
         return ((t,) if times else ()) + ((r_index[to_fraction(c)],) if returns else ()) + (s_index[s],)

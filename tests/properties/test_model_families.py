@@ -85,6 +85,11 @@ def test_reference_arrays_satisfy_bellman_bayes_and_end_once(model):
             plus = [x for x in pi_plus[index] if x is not None]
             assert sum(plus) == 1 and plus == [p * q / V[index] for p, q in row]  # π⁺ = π Q / V
             assert I[index] == sum(p * (q - V[index]) ** 2 for p, q in row) / V[index] ** 2
+    for i, row in enumerate(ref["pi_pooled"]):  # π̄: a distribution; π⁺ itself when nothing is indexed
+        if any(x is not None for x in row):
+            assert sum(x for x in row if x is not None) == 1
+            if ref.times is None and ref.returns is None:
+                assert row.tolist() == pi_plus[i].tolist()
     ends = [eta[index] for index in np.ndindex(V.shape) if not ref.model.states[ref.states[index[-1]]]
             or (ref.times is not None and index[0] == ref.model.horizon)]
     ended = sum((x for x in ends if x is not None), F(0))  # P(the episode ends): in a terminal state or cut

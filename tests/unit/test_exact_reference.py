@@ -47,6 +47,9 @@ def test_horizon_model_is_time_indexed_and_the_cut_is_a_failure():
                if not model.states[s] or t == model.horizon]
     assert sum(x for x in endings if x is not None) == 1
     assert ref.label("pi_plus", ref.index("c1", "step", time=2)) == "t=2, state c1, action step"
+    c1 = ref.states.index("c1")  # π̄ pools over t: Σ_t η π Q / Σ_t η V
+    assert ref.axes_of("pi_pooled") == ("state", "action") and ref["pi_pooled"][c1, 0] == F(203, 356)
+    assert ref.label("pi_pooled", (c1, 1)) == "state c1, action dash"
 
 
 def test_threshold_model_is_indexed_by_the_accumulated_return():
