@@ -142,8 +142,8 @@ def assert_close(actual, reference, quantity: str | None = None, *, rtol=1e-7, a
     """Assert that a user's float results match the exact reference; return the reference.
 
     ``actual`` is either a mapping quantity → values (every key a name of
-    ``reference.QUANTITIES``: ``V``, ``Q``, ``pi``, ``pi_plus``, ``I``, ``V_plus``, ``eta``,
-    ``eta_plus``, ``J``, ``J_plus``) or the values of one ``quantity``.  Values are
+    ``reference.QUANTITIES``: ``V``, ``Q``, ``pi``, ``pi_plus``, ``pi_pooled``, ``I``, ``V_plus``,
+    ``eta``, ``eta_plus``, ``J``, ``J_plus``) or the values of one ``quantity``.  Values are
     array-likes of the reference's shape or nested dicts keyed by time, return,
     state name, action name (in the order of ``reference.axes_of(quantity)``);
     an entry missing from a dict is NaN, hence a failure where the reference is defined.

@@ -157,12 +157,13 @@ class ExactReference:
         """Every quantity as a float64 array: ``NaN`` where undefined, ``inf`` where η is infinite."""
         return {q: as_float_array(a) for q, a in self.exact.items()}
 
-    def index(self, state: str, action: str | None = None, time: int | None = None, ret=None) -> tuple:
-        """The array index of (time, return, state[, action]) given by names and values."""
+    def index(self, state: str, action: str | None = None, time: int | None = None, ret=None,
+              quantity: str | None = None) -> tuple:
+        """The array index of (time, return, state[, action]) given by names and values (of ``quantity``)."""
         index = []
-        if self.times is not None:
+        if self.times is not None and quantity not in POOLED:
             index.append(self.times.index(time))
-        if self.returns is not None:
+        if self.returns is not None and quantity not in POOLED:
             index.append(self.returns.index(Fraction(ret)))
         index.append(self.states.index(state))
         if action is not None:

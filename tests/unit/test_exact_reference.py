@@ -50,6 +50,7 @@ def test_horizon_model_is_time_indexed_and_the_cut_is_a_failure():
     c1 = ref.states.index("c1")  # π̄ pools over t: Σ_t η π Q / Σ_t η V
     assert ref.axes_of("pi_pooled") == ("state", "action") and ref["pi_pooled"][c1, 0] == F(203, 356)
     assert ref.label("pi_pooled", (c1, 1)) == "state c1, action dash"
+    assert ref.index("c1", "dash", quantity="pi_pooled") == (c1, 1)
 
 
 def test_threshold_model_is_indexed_by_the_accumulated_return():
