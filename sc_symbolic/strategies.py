@@ -12,7 +12,8 @@ Families: ``mdps`` (the general generator), ``cyclic_mdps`` (a reachable cycle,
 always), ``horizon_mdps`` (cut after H actions), ``threshold_mdps`` (success =
 return ≥ τ, on acyclic, horizon *and* cyclic models whose cycles carry zero total
 reward), ``parametric_mdps`` (transition and optionally policy probabilities
-affine in parameters), and ``models`` (any of them).  Every generated model is
+affine in parameters), ``models`` (any of them), and ``parameter_points(model)``
+(a rational point inside a parametric model's box).  Every generated model is
 built through the validating loader, so it is a valid ``sc-symbolic/mdp-1`` model:
 probabilities are rationals with small denominators (weights in 0..max_weight,
 normalised), rows sum to exactly 1.  Hypothesis shrinks every draw towards its
@@ -341,3 +342,23 @@ def models(max_states: int = 3, parametric: bool = False):
     if parametric:
         families.append(parametric_mdps(max_states=min(max_states, 2), parametric_policy=True, acyclic=True))
     return st.one_of(*families)
+
+
+@st.composite
+def parameter_points(draw, model, max_denominator: int = 8):
+    """A point strictly inside ``model``'s parameter box: {name: Fraction} with denominators ≤ max_denominator.
+
+    For ``exact_reference(model, parameters=point)``.  Shrinks towards the
+    point nearest the lower corner with the smallest denominator.
+    """
+    if not model.parameters:
+        raise InvalidArgument("the model has no parameters")
+    if max_denominator < 2:
+        raise InvalidArgument("max_denominator must be at least 2 (the open box excludes its ends)")
+    point = {}
+    for name, (lo, hi) in model.parameters.items():
+        lo, hi = Fraction(int(lo.numerator), int(lo.denominator)), Fraction(int(hi.numerator), int(hi.denominator))
+        d = draw(st.integers(2, max_denominator))
+        k = draw(st.integers(1, d - 1))
+        point[name] = lo + (hi - lo) * Fraction(k, d)
+    return point
