@@ -250,7 +250,7 @@ def exact_reference(model, policy=None, parameters: dict | None = None) -> Exact
     def value(x):
         return INFINITE if x is None else to_fraction(x)
 
-    _terminal_values(model, exact, prefix, s_index, r_index, returns)
+    _terminal_values(model, exact, prefix, s_index, returns)
     for label, acts in analysed.states.items():
         s, t, c = origin[label]
         if not model.states[s] and times:
@@ -279,14 +279,14 @@ def exact_reference(model, policy=None, parameters: dict | None = None) -> Exact
     return ExactReference(model, states, actions, times, returns, exact)
 
 
-def _terminal_values(model, exact, prefix, s_index, r_index, returns):
+def _terminal_values(model, exact, prefix, s_index, returns):
     """V = V⁺ = 1 on success terminals, 0 on the others, at every time and return."""
     import numpy as np
 
     for s, acts in model.states.items():
         if acts:
             continue
-        for lead in np.ndindex(*prefix) if prefix else [()]:
+        for lead in np.ndindex(*prefix):
             if returns:
                 c = returns[lead[-1]]
                 success = c >= to_fraction(model.threshold)
