@@ -61,9 +61,10 @@ def cmd_check(args) -> int:
     if args.json:
         print(json.dumps(report, indent=1, ensure_ascii=False))
     elif args.latex:
-        from .latex import report_table
+        from .latex import report_table, standalone_document
 
-        print(report_table(report))
+        table = report_table(report)
+        print(standalone_document(table) if args.standalone else table, end="" if args.standalone else "\n")
     else:
         print(render_table(report))
     return 0 if report["verified"] else 1
@@ -135,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
     output = check.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the sc-symbolic/report-1 JSON object")
-    output.add_argument("--latex", action="store_true", help="print a LaTeX table of V, π, π⁺, R, χ², I")
+    output.add_argument("--latex", action="store_true",
+                        help="print a LaTeX table of V, π, π⁺, R, χ², I (needs amsmath and booktabs)")
+    check.add_argument("--standalone", action="store_true",
+                       help="with --latex: print a complete LaTeX document, not a fragment")
     check.add_argument("--iterate", type=int, default=0, metavar="K", help="apply success conditioning K times, report J")
     check.add_argument("--threshold", metavar="T",
                        help="success = return ≥ T (overrides the model's success; a negative T as --threshold=-1/2)")
@@ -167,6 +171,8 @@ def main(argv=None) -> int:
             parser.error(f"--iterate takes an integer in [0, {MAX_ITERATIONS}]")
         if args.max_return_states is not None and args.max_return_states < 1:
             parser.error("--max-return-states takes a positive integer")
+        if args.standalone and not args.latex:
+            parser.error("--standalone only goes with --latex")
     try:
         return args.run(args)
     except ScError as exc:

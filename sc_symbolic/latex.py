@@ -1,55 +1,117 @@
 """Report layer — a LaTeX appendix table of a report-1 dict (V, π, π⁺, R, χ², I per state).
 
-Pure text formatting of exact strings: ``"3/4"`` becomes ``\\tfrac{3}{4}``; parametric
-expression strings are typeset as they are (``**k`` as a superscript, ``*`` as ``\\cdot``),
-never re-parsed.
+Pure text formatting of a report: ``"3/4"`` becomes ``\\tfrac{3}{4}``; a parametric
+expression string is read back with the project's restricted parser (never ``sympify``)
+over the report's declared parameters and typeset by ``sympy.latex``, so ``theta``
+becomes ``\\theta``.  Every name (model, state, action) is escaped completely: each of
+``\\ ^ ~ % & # _ { } $ | < >`` becomes a text command and control characters become
+spaces, so no name can reach TeX as a command, a ``^^`` escape or a line break.
+
+The fragment needs ``amsmath`` (``\\tfrac``, ``\\text``) and ``booktabs`` (rules spaced
+from ``\\tfrac`` rows); its first line names them.
 """
 
 from __future__ import annotations
 
 import re
 
+from .errors import ScError
+
+PACKAGES = ("amsmath", "booktabs")
+
 _RATIONAL = re.compile(r"(-?)(\d+)(?:/(\d+))?")
 
+_TEXT_ESCAPES = {
+    "\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+    "|": r"\textbar{}", "<": r"\textless{}", ">": r"\textgreater{}",
+}
 
-def exact_latex(text) -> str:
-    """LaTeX for an exact report string.
 
-    >>> exact_latex("-3/4"), exact_latex("2"), exact_latex("p**2/2")
-    ('-\\\\tfrac{3}{4}', '2', 'p^{2}/2')
+def escape_text(name) -> str:
+    r"""``name`` as inert LaTeX text: special characters become text commands.
+
+    >>> escape_text(r'\input^^7c"x"')
+    '\\textbackslash{}input\\textasciicircum{}\\textasciicircum{}7c"x"'
+    """
+    out = []
+    for char in str(name):
+        if char in _TEXT_ESCAPES:
+            out.append(_TEXT_ESCAPES[char])
+        elif ord(char) < 32 or ord(char) == 127:
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _parametric_latex(text: str, parameters) -> str | None:
+    import sympy
+
+    from .exact import domain_for, parse_expression
+
+    try:
+        domain = domain_for(parameters)
+        value = parse_expression(text, domain, "LaTeX")
+        return sympy.latex(domain.K.to_sympy(value))
+    except (ScError, ValueError, TypeError):
+        return None
+
+
+def exact_latex(text, parameters=()) -> str:
+    """LaTeX (math mode) for an exact report string.
+
+    >>> exact_latex("-3/4"), exact_latex("2"), exact_latex("theta**2/2", ["theta"])
+    ('-\\\\tfrac{3}{4}', '2', '\\\\frac{\\\\theta^{2}}{2}')
     """
     if text is None:
         return r"\text{--}"
-    match = _RATIONAL.fullmatch(text)
+    match = _RATIONAL.fullmatch(str(text))
     if match:
         sign, numerator, denominator = match.groups()
         return f"{sign}\\tfrac{{{numerator}}}{{{denominator}}}" if denominator else f"{sign}{numerator}"
-    text = re.sub(r"\*\*(\d+)", r"^{\1}", text)
-    return text.replace("*", r" \cdot ")
-
-
-def _escape(name: str) -> str:
-    return re.sub(r"([_&%$#{}])", r"\\\1", name).replace("|", r"\textbar{}")
+    typeset = _parametric_latex(str(text), tuple(parameters)) if parameters else None
+    return typeset if typeset is not None else r"\text{" + escape_text(text) + "}"
 
 
 def report_table(report: dict) -> str:
-    """A ``tabular`` with one row per (state, action): V(s), Q, π, π⁺, and R = χ² = I per state."""
-    lines = [r"\begin{tabular}{lllllllll}", r"\hline",
+    """A ``tabular`` with one row per (state, action): V(s), Q, π, π⁺, and R = χ² = I per state.
+
+    The first line is a comment naming the packages the fragment needs.
+    """
+    parameters = tuple(report.get("parameters") or ())
+
+    def math(value) -> str:
+        return f"${exact_latex(value, parameters)}$"
+
+    lines = [r"\begingroup\renewcommand{\arraystretch}{1.4}",
+             r"\begin{tabular}{lllllllll}", r"\toprule",
              r"state & $V(s)$ & action & $Q(s,a)$ & $\pi(a\mid s)$ & $\pi^+(a\mid s)$ & $R = \chi^2 = I$ & $V^{\pi^+}(s)$"
              r" & $\max_a Q(s,a)/V(s)$ \\",
-             r"\hline"]
-    for s, row in report["states"].items():
+             r"\midrule"]
+    states = list(report["states"].items())
+    for index, (s, row) in enumerate(states):
         first = True
         for a in row["Q"]:
             plus = row["pi_plus"][a] if row["pi_plus"] is not None else None
-            cells = [_escape(s) if first else "", f"${exact_latex(row['V'])}$" if first else "", _escape(a),
-                     f"${exact_latex(row['Q'][a])}$", f"${exact_latex(row['pi'][a])}$", f"${exact_latex(plus)}$",
-                     f"${exact_latex(row['I'])}$" if first else "", f"${exact_latex(row['V_plus'])}$" if first else "",
-                     f"${exact_latex(row.get('max_ratio'))}$" if first else ""]
+            cells = [escape_text(s) if first else "", math(row["V"]) if first else "", escape_text(a),
+                     math(row["Q"][a]), math(row["pi"][a]), math(plus),
+                     math(row["I"]) if first else "", math(row["V_plus"]) if first else "",
+                     math(row.get("max_ratio")) if first else ""]
             lines.append(" & ".join(cells) + r" \\")
             first = False
-        lines.append(r"\hline")
-    lines.append(r"\end{tabular}")
-    caption = (f"% {report['model']}: $J(\\pi) = {exact_latex(report['J'])}$, "
-               f"$J(\\pi^+) = {exact_latex(report['J_plus'])}$; all claims verified exactly: {report['verified']}")
-    return caption + "\n" + "\n".join(lines)
+        if index < len(states) - 1:
+            lines.append(r"\midrule")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\endgroup"]
+    header = "% requires: " + ", ".join(r"\usepackage{" + p + "}" for p in PACKAGES)
+    caption = (f"% {escape_text(report['model'])}: $J(\\pi) = {exact_latex(report['J'], parameters)}$, "
+               f"$J(\\pi^+) = {exact_latex(report['J_plus'], parameters)}$; "
+               f"all claims verified exactly: {bool(report['verified'])}")
+    return header + "\n" + caption + "\n" + "\n".join(lines)
+
+
+def standalone_document(fragment: str) -> str:
+    """A complete ``article`` document around ``fragment`` (compiles with pdflatex)."""
+    preamble = [r"\documentclass[landscape]{article}", r"\usepackage[utf8]{inputenc}"]
+    preamble += [r"\usepackage{" + p + "}" for p in PACKAGES]
+    return "\n".join(preamble + [r"\begin{document}", r"\small", fragment, r"\end{document}"]) + "\n"
