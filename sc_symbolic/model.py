@@ -463,7 +463,7 @@ def _outcomes(outs, where, raw_states, domain, box) -> tuple:
         if not isinstance(to, str) or to not in raw_states:
             raise ModelError(f"{here}.to", f"unknown state {describe_value(to)}", "outcomes lead to declared states")
         p = _probability(o["p"], domain, f"{here}.p", box)
-        r = parse_expression(o.get("r", 0), domain_for(()), f"{here}.r")
+        r = _reward(o.get("r", 0), getattr(domain, "symbols", ()), f"{here}.r")
         outcomes.append(Outcome(to, p, r))
     return tuple(outcomes)
 
@@ -484,6 +484,18 @@ def _initial(raw, states, domain, box) -> dict:
     return initial
 
 
+def _reward(raw, parameters, where: str):
+    """A reward: an exact number, never a parameter (rewards are constants in mdp-1)."""
+    try:
+        return parse_expression(raw, domain_for(()), where)
+    except ModelError as exc:
+        used = [name for name in parameters if isinstance(raw, str) and re.search(rf"\b{re.escape(name)}\b", raw)]
+        if not used:
+            raise
+        raise ModelError(where, f"reward uses the parameter {used[0]!r}",
+                         "rewards must be numbers (parameters may appear only in probabilities and the policy)") from None
+
+
 def _success(raw, states):
     raw = _expect_dict(raw, "success", "an object with \"states\" or \"return_at_least\"")
     if len(raw) != 1 or next(iter(raw)) not in ("states", "return_at_least"):
@@ -494,6 +506,10 @@ def _success(raw, states):
     names = raw["states"]
     if not isinstance(names, list):
         raise ModelError("success.states", "not a list", "success.states lists terminal states")
+    if not names:
+        raise ModelError("success.states", "empty list",
+                         "list at least one terminal state: with none no episode succeeds, J = 0 and "
+                         "success conditioning (division by J) is undefined")
     seen = set()
     for i, s in enumerate(names):
         where = f"success.states[{i}]"

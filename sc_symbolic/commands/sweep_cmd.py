@@ -18,6 +18,10 @@ COLUMNS = (("τ", "tau"), ("P_π(G≥τ)", "probability"), ("P_π⁺(G≥τ)", "
            ("E_π[G]", "expected_return"), ("E_π⁺[G]", "expected_return_plus"),
            ("I(ρ)", "influence_initial"), ("η-mean I", "influence_mean"), ("χ²(ρ)", "chi2_initial"))
 
+MISSING = {"expected_return": "∞", "expected_return_plus": "∞"}
+LEGEND = {"∞": "E[G] is infinite (a reachable closed class of states carries a reward)",
+          "undefined": "no state with V > 0 to average over (P(G≥τ) = 0 there, so π⁺ is undefined)"}
+
 
 def parse_thresholds(text: str) -> list:
     """``"1,3/2,-2"`` → exact Rationals; ModelError naming the bad entry otherwise.
@@ -38,14 +42,17 @@ def parse_thresholds(text: str) -> list:
 def render_table(rows, name: str = "") -> str:
     """The sweep as a text table of exact values; misaligned rows end with "↓ misaligned"."""
     table = [[header for header, _ in COLUMNS] + [""]]
+    used = set()
     for row in rows:
         data = row.to_dict()
-        cells = ["∞/undefined" if data[key] is None else data[key] for _, key in COLUMNS]
+        cells = [MISSING.get(key, "undefined") if data[key] is None else data[key] for _, key in COLUMNS]
+        used.update(cell for cell in cells if cell in LEGEND)
         table.append(cells + [MARK if row.misaligned else ""])
     widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
     lines = [f"amplification sweep: {name}" if name else "amplification sweep"]
     for line in table:
         lines.append("  ".join(cell.rjust(width) for cell, width in zip(line, widths)) + "  " + line[-1])
+    lines += [f"{cell}: {LEGEND[cell]}" for cell in sorted(used)]
     bad = [row.to_dict()["tau"] for row in rows if row.misaligned]
     lines.append(f"misaligned thresholds (E[G] drops): {', '.join(bad)}" if bad else
                  "no threshold lowers E[G]")

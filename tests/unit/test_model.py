@@ -469,3 +469,17 @@ def test_policy_override_file(tmp_path):
     with pytest.raises(ModelError) as info:
         load_model(json.dumps(BASE), policy=path)
     assert info.value.where == "policy.s0.fly"
+
+
+def test_empty_success_set_is_refused():
+    refused(changed(success={"states": []}), "success.states", "at least one terminal state")
+
+
+def test_parameter_as_reward_says_rewards_are_numbers():
+    error = refused(changed(PARAMETRIC, states__s0__safe__0__r="2*p"), "states.s0.safe[0].r", "rewards must be numbers")
+    assert "'p'" in str(error) and "declared: none" not in str(error)
+
+
+def test_undeclared_symbol_in_reward_keeps_the_parser_message():
+    error = refused(changed(PARAMETRIC, states__s0__safe__0__r="k"), "states.s0.safe[0].r", "declared")
+    assert "undeclared symbol 'k'" in str(error)

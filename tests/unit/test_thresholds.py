@@ -349,3 +349,24 @@ def test_markov_variant_can_lower_the_value_of_a_visited_augmented_state():
     w = mv.witnesses["improves_everywhere"]
     assert (w.state, w.lhs, w.rhs) == ("s1|G=0", q("1/5"), q("1/4"))
     assert mv.improves and mv.probability_bar > mv.probability == q("5/8")
+
+
+def test_cli_sweep_says_which_value_is_missing(capsys):
+    assert main(["sweep", str(REPO / "examples" / "risky_bandit.json"), "--thresholds", "0,100"]) == 0
+    out = capsys.readouterr().out
+    assert "∞/undefined" not in out
+    row = next(line for line in out.splitlines() if line.lstrip().startswith("100 "))
+    assert row.split()[-3:] == ["undefined"] * 3
+    assert "undefined: no state with V > 0" in out and "∞:" not in out
+
+
+def test_sweep_table_marks_an_infinite_expected_return():
+    from sc_symbolic.commands.sweep_cmd import render_table
+    from sc_symbolic.exact import domain_for
+    from sc_symbolic.thresholds import SweepRow
+
+    one = Rational(1)
+    row = SweepRow(one, one, one, None, None, one, one, one, False, domain_for(()))
+    out = render_table([row])
+    assert out.splitlines()[2].split()[3:5] == ["∞", "∞"]
+    assert "∞: E[G] is infinite" in out and "undefined:" not in out
