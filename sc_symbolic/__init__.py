@@ -53,8 +53,7 @@ def check(model, policy=None, kernel: bool = True):
     The report has passed through the trusted kernel when the model is numeric, unless
     ``kernel=False`` (as ``check --no-kernel``: ``verified`` then covers the checks only).
     """
-    if not isinstance(model, Model):
-        model = load_model(model, policy)
+    model = load_model(model, policy)
     analysis = analyse(model)
     checks = run_checks(analysis)
     report = kernel_checked_report(analysis, checks) if kernel else build_report(analysis, checks)

@@ -23,6 +23,7 @@ from .conditioning import (
     trajectory_conditioned_by_visits,
 )
 from .distribution_shift import likelihood_ratio_bound
+from .errors import ModelError
 from .evaluate import (
     action_values,
     expected_return,
@@ -124,6 +125,8 @@ def iterate(model, steps: int, max_return_states: int | None = None) -> list:
 
     Works on the analysed model; the policies are keyed by analysed state.
     """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ModelError("steps", f"{steps!r}", "a non-negative integer number of conditioning steps")
     analysed, _ = analysed_model(model, max_return_states)
     policy = analysed.policy
     history = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .errors import UnsupportedModelError
+from .errors import ModelError, UnsupportedModelError
 from .exact import rational, rational_to_str
 from .graph import reachable_from, strongly_connected_components
 from .model import Model, Outcome
@@ -27,6 +27,11 @@ def analysed_model(model: Model, max_states: int | None = None) -> tuple[Model, 
 
     Without a horizon and with success states it is ``model`` itself.
     """
+    if not isinstance(model, Model):
+        raise ModelError("model", f"a {type(model).__name__} is not a Model",
+                         "give a Model (load_model(path), from_dict(data) or build_model(...) makes one)")
+    if max_states is not None and (isinstance(max_states, bool) or not isinstance(max_states, int) or max_states < 1):
+        raise ModelError("max_return_states", f"{max_states!r}", "None or a positive integer")
     limit = max_states or DEFAULT_MAX_AUGMENTED_STATES
     if model.horizon is None and model.threshold is None:
         return model, {s: (s, None, None) for s in model.states}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from .conditioning import action_variance, chi2_divergence
 from .distribution_shift import reachable_states
+from .errors import ModelError
 from .evaluate import policy_transitions, zero_set
 from .improvement_certificate import (
     INFLUENCE_PROOF,
@@ -423,6 +424,11 @@ def run_checks(analysis) -> dict:
     recorded in ``analysis.notes`` and ``analysis.undecided``, and the report is then not
     verified (a sample is no proof).
     """
+    from .analysis import Analysis
+
+    if not isinstance(analysis, Analysis):
+        raise ModelError("analysis", f"a {type(analysis).__name__} is not an Analysis",
+                         "give the result of analyse(model)")
     results = {name: decide(analysis, name, check) for name, check in CHECKS.items()}
     if analysis.domain.parametric:
         record_undecided(analysis, results)

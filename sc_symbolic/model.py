@@ -98,9 +98,17 @@ class Model:
         return any(o.r != 0 for acts in self.states.values() for outs in acts.values() for o in outs)
 
     def with_policy(self, policy) -> "Model":
-        """The same MDP under another policy (a dict state → action → probability in K)."""
+        """The same MDP under another policy, validated as the loader validates one.
+
+        ``policy`` is what a model file's ``"policy"`` holds — ``"uniform"`` or a dict
+        state → (``"uniform"`` or action → probability) with exact numbers or expression
+        strings — or a dict of elements of the model's domain (``analysis.executed``).
+        Anything else raises ``ModelError`` naming the field and the rule.
+        """
+        box = self.domain.points if self.domain.parametric else []
+        checked = _policy(policy, self.states, self.domain, box)
         return Model(self.name, self.domain, self.parameters, self.initial, self.states,
-                     self.success_states, self.threshold, self.horizon, policy, self.source)
+                     self.success_states, self.threshold, self.horizon, checked, self.source)
 
     def to_dict(self) -> dict:
         """The ``sc-symbolic/mdp-1`` dict of this model (exact strings), policy included."""
@@ -148,12 +156,17 @@ def action_order(model: Model) -> tuple:
 
 
 def load_model(source, policy=None, name: str | None = None, threshold=None) -> Model:
-    """Load and validate a model from a path, JSON text or dict.
+    """Load and validate a model from a path, JSON text, a dict or a ``Model`` (returned as it is
+    unless ``policy``, ``name`` or ``threshold`` change it).
 
     ``policy`` optionally overrides the model's policy: a path, JSON text, a
     dict (bare policy or ``{"policy": ...}``) or ``"uniform"``.  ``threshold``
     optionally replaces its success by ``{"return_at_least": threshold}``.
     """
+    if isinstance(source, Model):
+        if name is None and policy is None and threshold is None:
+            return source
+        source = source.to_dict() | ({"name": name} if name is not None else {})
     data, default_name = _read(source, "model")
     if policy is not None or threshold is not None:
         if not isinstance(data, dict):
@@ -223,7 +236,7 @@ def _read(source, what: str):
         if len(source) > MAX_FILE_BYTES:
             raise ModelError(what, "text too long", f"at most {MAX_FILE_BYTES} bytes")
         return loads_json(source, what), None
-    raise ModelError(what, f"cannot load a {type(source).__name__}", "give a path, JSON text or a dict")
+    raise ModelError(what, f"cannot load a {type(source).__name__}", "give a path, JSON text, a dict or a Model")
 
 
 def _field(prefix: str, name) -> str:
@@ -253,7 +266,7 @@ def _check_name(name, where: str, kind: str, limit: int = MAX_NAME_CHARS, allow_
 
 
 def _probability(value, domain, where: str, box):
-    p = parse_expression(value, domain, where)
+    p = value if domain.parametric and domain.K.of_type(value) else parse_expression(value, domain, where)
     _check_unit_interval(p, domain, where, box)
     return p
 
