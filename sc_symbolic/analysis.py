@@ -75,6 +75,9 @@ class Analysis:
         """Non-terminal states with V(s) > 0, in model order."""
         return [s for s in self.model.nonterminal if not self.domain.is_zero(self.V[s])]
 
+EMPTY_SUCCESS_NOTE = ("success.states is empty: no episode succeeds, so J = 0, V = 0 everywhere and pi+ is "
+                      "undefined in every state; every claim holds only vacuously (list the success states)")
+
 
 def analyse(model, max_return_states: int | None = None) -> Analysis:
     """The exact analysis of ``model`` (a validated Model) under its own policy."""
@@ -111,6 +114,8 @@ def analyse(model, max_return_states: int | None = None) -> Analysis:
     result = Analysis(model, analysed, origin, policy, V, Q, initial_value(analysed, V), pi_plus, R, chi2, I,
                       radius, multipliers, trajectory, route, executed, V_plus,
                       initial_value(analysed, V_plus), eta, eta_plus)
+    if model.success_states is not None and not model.success_states:
+        result.notes.append(EMPTY_SUCCESS_NOTE)
     if model.has_rewards:
         result.expected_return = expected_return(analysed, policy, eta, transitions)
         result.expected_return_plus = expected_return(analysed, executed, eta_plus, transitions_plus)

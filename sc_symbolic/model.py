@@ -519,10 +519,6 @@ def _success(raw, states):
     names = raw["states"]
     if not isinstance(names, list):
         raise ModelError("success.states", "not a list", "success.states lists terminal states")
-    if not names:
-        raise ModelError("success.states", "empty list",
-                         "list at least one terminal state: with none no episode succeeds, J = 0 and "
-                         "success conditioning (division by J) is undefined")
     seen = set()
     for i, s in enumerate(names):
         where = f"success.states[{i}]"

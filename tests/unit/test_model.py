@@ -471,8 +471,14 @@ def test_policy_override_file(tmp_path):
     assert info.value.where == "policy.s0.fly"
 
 
-def test_empty_success_set_is_refused():
-    refused(changed(success={"states": []}), "success.states", "at least one terminal state")
+def test_empty_success_set_is_accepted_with_a_note():
+    from sc_symbolic import analyse, build_report, run_checks
+    from sc_symbolic.analysis import EMPTY_SUCCESS_NOTE
+
+    analysis = analyse(from_dict(changed(success={"states": []})))
+    assert analysis.J == 0 and analysis.notes == [EMPTY_SUCCESS_NOTE]
+    assert EMPTY_SUCCESS_NOTE in build_report(analysis, run_checks(analysis))["notes"]
+    assert analyse(from_dict(BASE)).notes == []
 
 
 def test_parameter_as_reward_says_rewards_are_numbers():
