@@ -1,10 +1,11 @@
 """Command line — the only layer that prints or sets exit statuses.
 
-    sc-symbolic check MODEL [--policy FILE] [--json | --latex] [--iterate K] [--threshold T]
+    sc-symbolic check MODEL [--policy FILE] [--json | --latex [--standalone]] [--set NAME=VALUE ...]
+                            [--iterate K] [--threshold T]
                             [--max-return-states N] [--certificate FILE] [--no-kernel]
     sc-symbolic verify MODEL CERTIFICATE [--policy FILE] [--threshold T] [--json]
     sc-symbolic prove identity|trust-region --actions N [--latex | --json]
-    sc-symbolic trust-region MODEL --state S --radius δ [--json] [--plot FILE]
+    sc-symbolic trust-region MODEL --state S --radius δ [--set NAME=VALUE ...] [--json] [--plot FILE]
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE]
     sc-symbolic search PROPERTY [bounds] --method random|exhaustive|hypothesis|smt --out DIR [--json]
     sc-symbolic import prism|gym ... -o MODEL.json;  sc-symbolic export prism MODEL.json
@@ -24,9 +25,10 @@ from .errors import ScError
 
 
 def _load(args):
-    from .model import load_model_file
+    from .model import load_model_file, parse_settings
 
-    return load_model_file(args.model, args.policy, args.threshold)
+    model = load_model_file(args.model, args.policy, args.threshold)
+    return model.substitute(parse_settings(args.set)) if args.set else model
 
 
 def cmd_check(args) -> int:
@@ -140,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print a LaTeX table of V, π, π⁺, R, χ², I (needs amsmath and booktabs)")
     check.add_argument("--standalone", action="store_true",
                        help="with --latex: print a complete LaTeX document, not a fragment")
+    check.add_argument("--set", action="append", metavar="NAME=VALUE",
+                       help="analyse a parametric model at an exact point (repeat for every parameter; "
+                            "values strictly inside the box)")
     check.add_argument("--iterate", type=int, default=0, metavar="K", help="apply success conditioning K times, report J")
     check.add_argument("--threshold", metavar="T",
                        help="success = return ≥ T (overrides the model's success; a negative T as --threshold=-1/2)")

@@ -110,6 +110,51 @@ class Model:
         return Model(self.name, self.domain, self.parameters, self.initial, self.states,
                      self.success_states, self.threshold, self.horizon, checked, self.source)
 
+    def substitute(self, values: dict) -> "Model":
+        """The numeric model at the exact point ``values`` (parameter name → number or number text).
+
+        Every declared parameter must be given, each strictly inside its box ``(lo, hi)``
+        (the model is declared, and proved well formed, only there); each probability is
+        evaluated exactly at the point and the result is validated as any numeric model.
+        Text values are read by the restricted parser (``"1/3"``, ``"0.25"``), never eval'd.
+        """
+        if not self.parameters:
+            raise ModelError("--set", "the model declares no parameters", "substitute only into a parametric model")
+        if not isinstance(values, dict):
+            raise ModelError("--set", f"a {type(values).__name__}", "give a dict parameter name → exact value")
+        declared = ", ".join(self.parameters)
+        point = {}
+        for name, raw in values.items():
+            if name not in self.parameters:
+                raise ModelError(f"--set {describe_value(name)}", "not a declared parameter",
+                                 f"set the declared parameters: {declared}")
+            value = parse_expression(raw, domain_for(()), f"--set {name}")
+            lo, hi = self.parameters[name]
+            if not lo < value < hi:
+                raise ModelError(f"--set {name}", f"{_short(rational_to_str(value))} is outside the open box "
+                                 f"({rational_to_str(lo)}, {rational_to_str(hi)})",
+                                 f"{name} lies strictly between {rational_to_str(lo)} and {rational_to_str(hi)}")
+            point[name] = value
+        missing = [name for name in self.parameters if name not in point]
+        if missing:
+            raise ModelError("--set", f"no value for {', '.join(missing)}",
+                             f"set every declared parameter ({declared}): a substituted model is numeric")
+
+        def at(p, where):
+            return rational_to_str(_at(self.domain, p, point, where))
+
+        data = self.to_dict()
+        del data["parameters"]
+        data["name"] = f"{self.name} at " + ", ".join(f"{k}={rational_to_str(v)}" for k, v in point.items())
+        data["initial"] = {s: at(p, _field("initial", s)) for s, p in self.initial.items()}
+        for s, acts in self.states.items():
+            for a, outs in acts.items():
+                for entry, o in zip(data["states"][s][a], outs):
+                    entry["p"] = at(o.p, _field(_field("states", s), a))
+        data["policy"] = {s: {a: at(p, _field(_field("policy", s), a)) for a, p in dist.items()}
+                          for s, dist in self.policy.items()}
+        return from_dict(data)
+
     def to_dict(self) -> dict:
         """The ``sc-symbolic/mdp-1`` dict of this model (exact strings), policy included."""
         text = self.domain.to_str
@@ -180,6 +225,23 @@ def load_model(source, policy=None, name: str | None = None, threshold=None) -> 
     if threshold is not None:
         data["success"] = {"return_at_least": threshold}
     return from_dict(data, name=name or default_name)
+
+
+def parse_settings(settings) -> dict:
+    """``["p=1/3", "theta=2/5"]`` (repeated ``--set NAME=VALUE``) → ``{"p": "1/3", "theta": "2/5"}``.
+
+    Values stay text, read exactly by ``Model.substitute``; a malformed or repeated entry is a ModelError.
+    """
+    values = {}
+    for item in settings or ():
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise ModelError("--set", f"{describe_value(item)} is not NAME=VALUE", "write --set p=1/3")
+        if name in values:
+            raise ModelError(f"--set {describe_value(name)}", "given twice", "set each parameter once")
+        values[name] = value
+    return values
 
 
 def load_model_file(path, policy=None, threshold=None) -> Model:

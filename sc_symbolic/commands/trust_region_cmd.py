@@ -25,6 +25,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--radius", required=True, metavar="DELTA",
                         help="the radius δ ≥ 0, exact (\"1/4\", \"0.25\")")
     parser.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE",
+                        help="for a parametric model: the exact point to analyse (repeat for every parameter)")
     parser.add_argument("--json", action="store_true", help="print one JSON object with exact expression strings")
     parser.add_argument("--curve", action="store_true",
                         help='with --json, add "curve": the optimal value δ ↦ max as exact pieces (the text output always shows it)')
@@ -102,17 +104,20 @@ def run_trust_region(args) -> int:
     from ..analysis import analyse
     from ..errors import ModelError, UnsupportedModelError
     from ..exact import parse_number
-    from ..model import load_model_file
+    from ..model import load_model_file, parse_settings
     from ..optimum import trust_region_optimum, value_curve
 
     radius = parse_number(args.radius, "--radius")
     if radius < 0:
         raise ModelError("--radius", f"{args.radius} is negative", "the trust-region radius δ must be ≥ 0")
     model = load_model_file(args.model, args.policy)
+    if args.set:
+        model = model.substitute(parse_settings(args.set))
     if model.domain.parametric:
+        example = " ".join(f"--set {name}=VALUE" for name in model.domain.symbols)
         raise UnsupportedModelError(
             f"model {model.name!r} has parameters ({', '.join(model.domain.symbols)}); trust-region needs a "
-            "numeric model (substitute exact parameter values first)")
+            f"numeric model: give an exact point with {example}")
     analysis = analyse(model)
     pi, Q = _state_quantities(analysis, args.state)
     optimum = trust_region_optimum(pi, Q, radius)
