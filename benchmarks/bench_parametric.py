@@ -1,4 +1,4 @@
-"""Benchmark — parametric evaluation of a random-walk chain: sc_symbolic vs Storm (MATH.md §2, §7).
+"""Benchmark — parametric evaluation of a random-walk chain: sc_symbolic vs Storm (docs/math.md §2, §7).
 
 The chain ``s1 … sn`` moves right with probability p (q on odd states when two
 parameters are asked for) and left otherwise; leaving ``s1`` to the left is a

@@ -2,7 +2,7 @@
 
 Roll out π in a model for N episodes, keep the successful ones (Y = 1), count:
 
-    π̂⁺(a | s, t) = n_Y(s, t, a) / n_Y(s, t)          (MATH.md §3, trajectory route)
+    π̂⁺(a | s, t) = n_Y(s, t, a) / n_Y(s, t)          (docs/math.md §3, trajectory route)
 
 where n_Y counts visits in successful episodes only.  With a horizon the state
 is (s, t): π⁺ depends on the time left, so the counts are kept per time step.
@@ -130,7 +130,7 @@ def hoeffding_tolerance(n_success, entries: int, delta: float = 1e-6):
 def pooled_filtered_bc(episodes, ref):
     """The Markov fit π̂(a|s) = Σ_t n_Y(s, t, a) / Σ_t n_Y(s, t), shaped like ``ref["pi_pooled"]``, and n_Y(s, a).
 
-    A correct estimator of π̄ = ``ref["pi_pooled"]`` (MATH.md §6), not of π⁺(·|s, t).
+    A correct estimator of π̄ = ``ref["pi_pooled"]`` (docs/math.md §6), not of π⁺(·|s, t).
     """
     states, actions, success = episodes
     n_success = np.zeros(ref["pi_pooled"].shape)

@@ -1,4 +1,4 @@
-"""Conditioning layer — one exact analysis of a model under its policy (MATH.md §2–§6).
+"""Conditioning layer — one exact analysis of a model under its policy (docs/math.md §2–§6).
 
 Runs, on the analysed model (time-indexed / return-augmented when needed):
 V, Q, J; π⁺ (Bayes) and π⁺ by trajectories; R, χ², I; the radius ε = I and
@@ -126,7 +126,7 @@ def analyse(model, max_return_states: int | None = None) -> Analysis:
 
 
 def iterate(model, steps: int, max_return_states: int | None = None) -> list:
-    """``π_{k+1} = (π_k)⁺``: the list [(J(π_0), π_0), …, (J(π_k), π_k)] (MATH.md §5, monotone).
+    """``π_{k+1} = (π_k)⁺``: the list [(J(π_0), π_0), …, (J(π_k), π_k)] (docs/math.md §5, monotone).
 
     Works on the analysed model; the policies are keyed by analysed state.
     """

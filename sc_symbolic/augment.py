@@ -1,4 +1,4 @@
-"""Model layer — the analysed model: time-indexing and return augmentation (MATH.md §1, §6).
+"""Model layer — the analysed model: time-indexing and return augmentation (docs/math.md §1, §6).
 
 * Horizon H: states ``(s, t)`` named ``"s|t=k"`` for t < H; a non-terminal state
   reached at t = H is the cut, a terminal failure named ``"s|t=H"``.  Terminal

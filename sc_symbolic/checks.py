@@ -328,7 +328,7 @@ def check_distribution_shift(analysis) -> Check:
 
 
 def check_iteration(analysis, values: list) -> Check:
-    """MATH.md §5, iterating π_{k+1} = (π_k)⁺: J(π_0) ≤ J(π_1) ≤ … ≤ J(π_K), ``values`` = [J(π_0), …],
+    """docs/math.md §5, iterating π_{k+1} = (π_k)⁺: J(π_0) ≤ J(π_1) ≤ … ≤ J(π_K), ``values`` = [J(π_0), …],
     starting from J(π_0) = J and J(π_1) = J_plus of the analysis."""
     d = analysis.domain
     out = [Violation(None, f"J(pi_{k}) = {label}", value, stored)
@@ -341,7 +341,7 @@ def check_iteration(analysis, values: list) -> Check:
     return _verdict("iteration", out)
 
 
-#: The claims of MATH.md §3–§5, in report order.
+#: The claims of docs/math.md §3–§5, in report order.
 CHECKS = {
     "identity": check_identity,
     "trust_region": check_trust_region,

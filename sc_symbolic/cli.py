@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sc-symbolic", description="Exact proof checker for success conditioning.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="verify every claim of MATH.md §3–§5 on a model, exactly")
+    check = sub.add_parser("check", help="verify every claim of docs/math.md §3–§5 on a model, exactly")
     check.add_argument("model", help="a sc-symbolic/mdp-1 JSON file")
     check.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
     output = check.add_mutually_exclusive_group()

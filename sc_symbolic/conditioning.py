@@ -1,4 +1,4 @@
-"""Conditioning layer — π⁺ by two routes and the three per-state quantities (MATH.md §3, §4).
+"""Conditioning layer — π⁺ by two routes and the three per-state quantities (docs/math.md §3, §4).
 
     π⁺(a|s) = π(a|s) Q(s,a) / V(s)                                  (Bayes)
     π⁺(a|s) = E[Σ_t 1{S_t=s, A_t=a} Y] / E[Σ_t 1{S_t=s} Y]         (trajectories)
@@ -63,7 +63,7 @@ def action_variance(pi: dict, Q: dict, V, domain):
 
 
 def action_influence(pi: dict, Q: dict, V, domain):
-    """I(s) = Var_{a∼π}[Q(s,a)] / V(s)²  (MATH.md §4).
+    """I(s) = Var_{a∼π}[Q(s,a)] / V(s)²  (docs/math.md §4).
 
     >>> from fractions import Fraction as F
     >>> from sc_symbolic.exact import domain_for

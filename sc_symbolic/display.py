@@ -2,7 +2,7 @@
 
 Converts Rationals, ``QuadraticNumber`` (a + b√n) and exact SymPy numbers to
 float once, on the way out (the ``statistics.fmean`` pattern), and draws the
-trust-region value curve of MATH.md §4.  Nothing here feeds a decision: no
+trust-region value curve of docs/math.md §4.  Nothing here feeds a decision: no
 verified path may call these functions.  matplotlib is imported lazily and
 only through its object-oriented Agg canvas (no pyplot, no global backend).
 """

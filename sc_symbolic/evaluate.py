@@ -1,4 +1,4 @@
-"""Exact evaluation layer — V, Q, J, η and E[G] (MATH.md §2, §6).
+"""Exact evaluation layer — V, Q, J, η and E[G] (docs/math.md §2, §6).
 
     V(s) = Σ_a π(a|s) Q(s,a),   Q(s,a) = Σ_o p_o V(to_o),   V = 1 on G, 0 on other terminals
     η(s) = ρ(s) + Σ_{s'} η(s') P_π(s' → s)
@@ -216,7 +216,7 @@ def zero_set(model, transitions) -> set:
 
 
 def success_probability(model, policy, transitions=None) -> dict:
-    """V(s) = P_π(Y = 1 | S_0 = s) for every state, the least solution (MATH.md §2)."""
+    """V(s) = P_π(Y = 1 | S_0 = s) for every state, the least solution (docs/math.md §2)."""
     domain = model.domain
     transitions = transitions if transitions is not None else policy_transitions(model, policy)
     zeros = zero_set(model, transitions)
@@ -258,7 +258,7 @@ def recurrent_states(model, transitions) -> set:
 
 
 def visit_counts(model, policy, transitions=None) -> dict:
-    """η^π(s) for every non-terminal s; ``None`` where it is infinite (MATH.md §2).
+    """η^π(s) for every non-terminal s; ``None`` where it is infinite (docs/math.md §2).
 
     Infinite exactly on reachable states of closed recurrent classes; zero on
     unreachable states; elsewhere the flow equations are solved exactly.

@@ -440,7 +440,7 @@ class ParametricDomain:
         return rational(int(result.p), int(result.q))
 
     def nonnegative(self, x) -> bool:
-        """x ≥ 0 on the open parameter box, decided by ``signs`` (MATH.md §7).
+        """x ≥ 0 on the open parameter box, decided by ``signs`` (docs/math.md §7).
 
         Proved by exact root isolation (one parameter) or Bernstein bounds,
         else checked at exact sample points; ``signs.sampled_inequalities(self)``

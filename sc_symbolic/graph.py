@@ -1,7 +1,7 @@
 """Layer 1 — graph passes on finite directed graphs (no numbers involved).
 
 Strongly connected components (iterative Tarjan, sinks first), reachability
-and the "prob0" backward search of probabilistic model checking (MATH.md §2).
+and the "prob0" backward search of probabilistic model checking (docs/math.md §2).
 """
 
 from __future__ import annotations

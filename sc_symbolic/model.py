@@ -1,4 +1,4 @@
-"""Model layer — the MDP ``M = (S, A, P, ρ, G)`` and its policy π (MATH.md §1).
+"""Model layer — the MDP ``M = (S, A, P, ρ, G)`` and its policy π (docs/math.md §1).
 
 Imports only ``exact`` and ``errors``.  A ``Model`` is validated once, on
 construction from a ``sc-symbolic/mdp-1`` dict (FORMAT.md); afterwards every

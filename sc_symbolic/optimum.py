@@ -1,4 +1,4 @@
-"""Conditioning layer — the χ² trust-region optimum at ANY radius δ ≥ 0 (MATH.md §4 "General radius").
+"""Conditioning layer — the χ² trust-region optimum at ANY radius δ ≥ 0 (docs/math.md §4 "General radius").
 
     maximise Σ_a p(a) Q(a)   s.t.   χ²(p ‖ π) ≤ δ,  p ∈ Δ(A),  p(a) = 0 where π(a) = 0
     optimum  p_ν(a) = π(a)·max(0, Q(a) − ν) / Σ_b π(b)·max(0, Q(b) − ν),   χ²(p_ν ‖ π) = δ
@@ -9,7 +9,7 @@ never through a float.  SymPy is imported only to publish the results as
 expressions and to read expressions back for the certificate check.  Works
 on numbers (Rational) only: it does not touch models, and it never prints.
 
-Multipliers (MATH.md's stationarity form) — the Lagrangian is
+Multipliers (docs/math.md's stationarity form) — the Lagrangian is
 
     L(p) = Σ pQ − μ(Σ p²/π − 1 − δ) − ν(Σ p − 1) + Σ κ_a p_a,
 
@@ -265,7 +265,7 @@ class QuadraticNumber:
 
 @dataclass
 class TrustRegionOptimum:
-    """argmax {Σ pQ : χ²(p‖π) ≤ δ} with its KKT certificate (MATH.md §4).
+    """argmax {Σ pQ : χ²(p‖π) ≤ δ} with its KKT certificate (docs/math.md §4).
 
     ``policy``, ``value``, ``nu`` and the multipliers are exact SymPy
     expressions; ``exact_policy`` / ``exact_value`` hold the same numbers as

@@ -1,4 +1,4 @@
-"""Display layer — pictures of exact results; the only floats of the sweep live here (MATH.md §6).
+"""Display layer — pictures of exact results; the only floats of the sweep live here (docs/math.md §6).
 
 ``sweep_as_floats`` converts exact sweep rows to floats once, on the way out
 (like ``statistics.fmean``); ``plot_sweep`` draws P(G ≥ τ), E[G] and the

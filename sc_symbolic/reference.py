@@ -1,4 +1,4 @@
-"""Testing kit — the exact reference of a model as arrays indexed like an environment (MATH.md §2–§5).
+"""Testing kit — the exact reference of a model as arrays indexed like an environment (docs/math.md §2–§5).
 
 Layer: above ``analysis`` (imports analysis, augment's naming, model, exact, errors);
 numpy is imported here only to hand out arrays.  Exact inside: every entry is a
@@ -14,13 +14,13 @@ Index maps (the rule shared with the environment view of a model):
   an action a state does not have is *invalid* there;
 * ``times``   — ``0..H`` when the model has a horizon ``H`` (``t = H``: the cut);
 * ``returns`` — the accumulated returns ``c`` reachable from ρ, sorted, when
-  success is ``return_at_least`` (MATH.md §6).
+  success is ``return_at_least`` (docs/math.md §6).
 
 Arrays have axes ``(time?, return?, state[, action])`` (``axes``): ``V``,
 ``V_plus``, ``I``, ``eta``, ``eta_plus`` are per state; ``Q``, ``pi`` and
 ``pi_plus`` per state and action; ``J`` and ``J_plus`` are 0-d.  ``pi_pooled``
 has axes ``(state, action)`` only: the estimand of filtered imitation that
-pools over time and return (MATH.md §6, the Markov variant; π⁺ itself when
+pools over time and return (docs/math.md §6, the Markov variant; π⁺ itself when
 nothing is indexed, wherever η^π(s) V(s) > 0).
 
     V(s) = P_π(Y=1 | S_0=s),   Q(s,a) = Σ_o p_o V(to_o),   π⁺(a|s) = π(a|s) Q(s,a) / V(s)

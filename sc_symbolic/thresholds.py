@@ -1,4 +1,4 @@
-"""Conditioning layer — return thresholding: amplification sweep and the Markov variant (MATH.md §6).
+"""Conditioning layer — return thresholding: amplification sweep and the Markov variant (docs/math.md §6).
 
     Y_τ = 1{G ≥ τ}, analysed on the return-augmented model (states ``"x|G=c"``, see ``augment``)
     sweep:   per τ, P_π(G ≥ τ) → P_{π⁺_τ}(G ≥ τ), E_π[G] → E_{π⁺_τ}[G], I at ρ, η-weighted mean I
@@ -70,7 +70,7 @@ def _augmented(model: Model, max_states: int | None):
 
 
 def achievable_returns(model: Model, max_states: int | None = None) -> list:
-    """Every distinct return G of a terminating episode, sorted (MATH.md §6).
+    """Every distinct return G of a terminating episode, sorted (docs/math.md §6).
 
     Read off the terminal states ``"x|G=c"`` of the finite augmented model
     (reachable through any action with an outcome of probability ≠ 0); cut
@@ -170,7 +170,7 @@ def sweep_row(model: Model, tau, max_states: int | None = None) -> SweepRow:
 
 
 def amplification_sweep(model: Model, thresholds=None, max_states: int | None = None) -> list:
-    """``[SweepRow]``, one per τ (default: every achievable return, ascending) (MATH.md §6).
+    """``[SweepRow]``, one per τ (default: every achievable return, ascending) (docs/math.md §6).
 
     >>> from sc_symbolic.model import build_model
     >>> m = build_model({"s": {"safe": [{"to": "end", "p": "1", "r": "1"}],
@@ -210,7 +210,7 @@ class Witness:
 
 @dataclass
 class MarkovVariant:
-    """The Markov (filtered-imitation) policy π̄_τ and its exact evaluation (MATH.md §6).
+    """The Markov (filtered-imitation) policy π̄_τ and its exact evaluation (docs/math.md §6).
 
     ``policy``: π̄ per original non-terminal state (``None`` where no
     successful visit pools there).  ``per_state``: at every augmented x with

@@ -1,4 +1,4 @@
-"""Trust-region layer — optimality certificates for π⁺ at the data-set radius (MATH.md §4).
+"""Trust-region layer — optimality certificates for π⁺ at the data-set radius (docs/math.md §4).
 
     maximise Σ_a p(a) Q(a)  s.t.  χ²(p ‖ π) ≤ ε,  p ∈ Δ(A),   with ε = I(s)
 
@@ -16,7 +16,7 @@ from .exact import rational
 
 
 def kkt_multipliers(V, actions, domain) -> dict:
-    """The multipliers of MATH.md §4 at π⁺: μ = V/2, ν = 0, κ_a = 0."""
+    """The multipliers of docs/math.md §4 at π⁺: μ = V/2, ν = 0, κ_a = 0."""
     return {"mu": V * domain.from_rational(rational(1, 2)), "nu": domain.zero,
             "kappa": {a: domain.zero for a in actions}}
 

@@ -1,4 +1,4 @@
-"""CLI layer — ``sc-symbolic search PROPERTY``: find the smallest exact witness (MATH.md §6).
+"""CLI layer — ``sc-symbolic search PROPERTY``: find the smallest exact witness (docs/math.md §6).
 
     sc-symbolic search PROPERTY --max-states N --max-actions N --max-outcomes N --max-denominator N
         [--max-reward N] --seed S (--budget N | --time T) --method random|exhaustive|hypothesis|smt

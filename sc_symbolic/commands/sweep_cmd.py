@@ -1,4 +1,4 @@
-"""CLI layer — ``sc-symbolic sweep``: the return-threshold amplification sweep (MATH.md §6).
+"""CLI layer — ``sc-symbolic sweep``: the return-threshold amplification sweep (docs/math.md §6).
 
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE.png]
                             [--policy FILE] [--max-return-states N]
@@ -87,7 +87,7 @@ def run(args) -> int:
 
 
 def add_parser(subparsers) -> None:
-    sweep = subparsers.add_parser("sweep", help="amplification sweep over return thresholds τ (MATH.md §6)")
+    sweep = subparsers.add_parser("sweep", help="amplification sweep over return thresholds τ (docs/math.md §6)")
     sweep.add_argument("model", help="a sc-symbolic/mdp-1 JSON file with rewards")
     sweep.add_argument("--thresholds", metavar="T1,T2,...",
                        help="comma-separated exact thresholds (default: every achievable return); "

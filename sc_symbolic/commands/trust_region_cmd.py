@@ -1,4 +1,4 @@
-"""CLI layer — ``sc-symbolic trust-region``: the χ² trust-region optimum at one state and radius (MATH.md §4).
+"""CLI layer — ``sc-symbolic trust-region``: the χ² trust-region optimum at one state and radius (docs/math.md §4).
 
     sc-symbolic trust-region MODEL --state S --radius δ [--json] [--plot FILE.png] [--policy FILE]
 

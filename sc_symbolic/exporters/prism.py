@@ -1,4 +1,4 @@
-"""Export layer — a validated model as a PRISM program that Storm parses (MATH.md §1–§2).
+"""Export layer — a validated model as a PRISM program that Storm parses (docs/math.md §1–§2).
 
 One integer variable ``s : [0..N-1]`` numbers the states in model order;
 each action ``a`` of state ``i`` is one command
@@ -9,7 +9,7 @@ success states carry the labels ``"success"`` and ``"goal"``.  The program is
 a ``dtmc`` when every state has at most one action, an ``mdp`` otherwise.
 ``induced=True`` writes the DTMC of the policy instead:
 ``P(j | i) = Σ_a π(a|i) P(j | i, a)``, so ``P=? [F "success"]`` in Storm is
-``V`` (MATH.md §2).  Horizon / return-threshold models are exported as their
+``V`` (docs/math.md §2).  Horizon / return-threshold models are exported as their
 analysed (time-indexed / return-augmented) model.
 
 Rewards are not exported (PRISM rewards sit on state-action pairs, ours on

@@ -5,13 +5,13 @@ probabilities such as ``0.33333333333333337``.  This module is the parsing
 edge where floats are allowed: each float ``x`` is recovered as the rational
 ``q = Fraction(x).limit_denominator(MAX_DENOMINATOR)``, accepted only when
 ``|x − q| ≤ TOLERANCE`` (so ``q`` is the intended number, ``x`` its rounding),
-and every row is then PROVED to sum to exactly 1 in rationals (MATH.md §1);
+and every row is then PROVED to sum to exactly 1 in rationals (docs/math.md §1);
 otherwise ``ModelError`` names the state and action.  Outcomes with the same
 next state and reward are merged.  A ``done`` outcome leads to a terminal
 state: ``goal`` (success) when it is a success by the environment's rule
 (reward > 0, or — CliffWalking, whose goal reward is −1 — every ``done``),
 ``hole`` (failure) otherwise.  Rewards stay on the outcomes (for
-``return_at_least`` thresholds, MATH.md §6).  States are ``s<k>``, actions
+``return_at_least`` thresholds, docs/math.md §6).  States are ``s<k>``, actions
 the environment's meanings.  Only states reachable from the initial
 distribution are listed.  Never analyses; gymnasium is imported inside.
 """

@@ -1,6 +1,6 @@
 """Import layer — a PRISM program, built exactly by Storm, as an ``sc-symbolic/mdp-1`` dict.
 
-The MDP (MATH.md §1) is Storm's exact sparse model (``build_model[stormpy.Rational]``):
+The MDP (docs/math.md §1) is Storm's exact sparse model (``build_model[stormpy.Rational]``):
 every probability is read from Storm's rational as its exact string, never as
 a float.  Success states G (a label or a PRISM state formula) are made
 terminal; so are the ``avoid`` states (for ``!avoid U success``) and every
@@ -175,7 +175,7 @@ def build_storm_model(path, constants=None, formulas=()):
     kind = str(model.model_type).rsplit(".", 1)[-1]
     if kind not in ("DTMC", "MDP"):
         raise UnsupportedModelError(f"{path}: a {kind} model (only dtmc and mdp models are imported: "
-                                    "partially observable, continuous-time and Markov automata are not MDPs of MATH.md §1)")
+                                    "partially observable, continuous-time and Markov automata are not MDPs of docs/math.md §1)")
     return program, model, properties
 
 

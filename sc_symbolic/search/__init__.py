@@ -1,4 +1,4 @@
-"""Search layer — counterexample search returning the smallest exact witness (MATH.md §6).
+"""Search layer — counterexample search returning the smallest exact witness (docs/math.md §6).
 
     >>> from sc_symbolic.search import search, Bounds
     >>> result = search("misalignment", "exhaustive", Bounds(1, 2, 2, 2, 2))

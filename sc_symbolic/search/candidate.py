@@ -1,4 +1,4 @@
-"""Search layer — the compact candidate model and its lean exact fast path (MATH.md §6).
+"""Search layer — the compact candidate model and its lean exact fast path (docs/math.md §6).
 
 A ``Candidate`` is a small acyclic reward model with one start state ``s0``
 (ρ = 1), non-terminal states ``s0 … s{n-1}`` whose outcomes lead only to a

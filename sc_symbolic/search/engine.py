@@ -1,4 +1,4 @@
-"""Search layer — the counterexample search loop, its deterministic partition and witness files (MATH.md §6).
+"""Search layer — the counterexample search loop, its deterministic partition and witness files (docs/math.md §6).
 
 ``search(property, method, bounds, seed, budget | time_limit, workers)``
 returns a ``SearchResult`` whose witness (if any) is the ``sort_key``-smallest

@@ -1,4 +1,4 @@
-"""Search layer — seeded generators of candidate models within bounds (MATH.md §6).
+"""Search layer — seeded generators of candidate models within bounds (docs/math.md §6).
 
 * ``random_candidates(bounds, rng)``: random small acyclic reward models.
 * ``exhaustive_candidates(bounds, n_states)``: every canonical model with

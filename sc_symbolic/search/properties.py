@@ -1,4 +1,4 @@
-"""Search layer — properties: predicates over an exact analysis that a witness violates (MATH.md §5, §6).
+"""Search layer — properties: predicates over an exact analysis that a witness violates (docs/math.md §5, §6).
 
     misalignment                    E_{π⁺_τ}[G] < E_π[G]                (exists: the paper's point)
     markov-variant-degrades         P_{π̄_τ}(G ≥ τ) < P_π(G ≥ τ)          (open question, §6)
@@ -157,7 +157,7 @@ def identity_violation(model) -> Witness | None:
 
 
 def no_improvement(model) -> Witness | None:
-    """J(π⁺) < J(π) (contradicts MATH.md §5; a bug if ever found)."""
+    """J(π⁺) < J(π) (contradicts docs/math.md §5; a bug if ever found)."""
     analysis = _analysis(model)
     if not analysis.J_plus < analysis.J:
         return None
@@ -177,7 +177,7 @@ register_property("markov-variant-degrades", "the Markov (filtered) variant lowe
                   True, markov_variant_degrades, _markov_degrades_screen)
 register_property("markov-variant-breaks-identity", "the Markov variant breaks R = chi2 = I at some state",
                   True, markov_variant_breaks_identity, _markov_identity_screen)
-register_property("identity-violation", "some claim of MATH.md §3-§5 fails (sanity: never found)",
+register_property("identity-violation", "some claim of docs/math.md §3-§5 fails (sanity: never found)",
                   True, identity_violation, None, sanity=True)
 register_property("no-improvement", "J(pi+) < J(pi) (sanity: never found)",
                   True, no_improvement, _no_improvement_screen, sanity=True)

@@ -1,4 +1,4 @@
-"""Search layer — the "smaller" order on candidates and greedy exact minimisation (MATH.md §6).
+"""Search layer — the "smaller" order on candidates and greedy exact minimisation (docs/math.md §6).
 
 ``sort_key`` is a total order: fewer non-terminal states, then fewer actions,
 then fewer outcomes (totals), then smaller largest denominator (probabilities

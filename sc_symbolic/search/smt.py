@@ -1,4 +1,4 @@
-"""Search layer — SMT search over a fixed model shape with z3 (optional extra ``smt``; MATH.md §6).
+"""Search layer — SMT search over a fixed model shape with z3 (optional extra ``smt``; docs/math.md §6).
 
 For a FIXED shape (states, actions, outcome targets, rewards, τ) the transition
 probabilities p and the policy π are real unknowns on the open simplex.  With

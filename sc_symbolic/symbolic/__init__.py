@@ -1,4 +1,4 @@
-"""symbolic layer: imports sympy and sc_symbolic.errors only — ``prove`` (MATH.md §7).
+"""symbolic layer: imports sympy and sc_symbolic.errors only — ``prove`` (docs/math.md §7).
 
 Machine-checked derivations for one state with N actions: each Step is
 reduced to 0 exactly over QQ (never floats, never ``simplify``).

@@ -1,4 +1,4 @@
-"""symbolic layer: imports sympy and sc_symbolic.errors only — R = χ² = I for N actions (MATH.md §3, §4, §7).
+"""symbolic layer: imports sympy and sc_symbolic.errors only — R = χ² = I for N actions (docs/math.md §3, §4, §7).
 
 π⁺_i = π_i Q_i / V (Bayes),  Σ π⁺ = 1,  Var = Σ π (Q − V)² = Σ π Q² − V²,
 R = (Σ π⁺ Q − V) / V = Var / V²,  χ²(π⁺‖π) = Σ (π⁺ − π)² / π = Var / V² = I.

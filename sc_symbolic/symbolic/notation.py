@@ -1,4 +1,4 @@
-"""symbolic layer: imports sympy and sc_symbolic.errors only — the symbols of MATH.md §4, §7.
+"""symbolic layer: imports sympy and sc_symbolic.errors only — the symbols of docs/math.md §4, §7.
 
 One state with N actions: π_k > 0 (IndexedBase ``pi``), Q_k ≥ 0 (``Q``), a
 competitor p_k ≥ 0 (``p``), multipliers μ, ν, ν̃, κ_k and the radius ε.
@@ -78,7 +78,7 @@ def check_actions(actions: object) -> int:
 
 @dataclass(frozen=True)
 class State:
-    """The formulas of MATH.md §4 for one state with ``n`` actions (unevaluated sums).
+    """The formulas of docs/math.md §4 for one state with ``n`` actions (unevaluated sums).
 
     >>> State(2).V()
     Sum(Q[l]*pi[l], (l, 1, 2))

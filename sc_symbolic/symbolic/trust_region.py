@@ -1,8 +1,8 @@
-"""symbolic layer: imports sympy and sc_symbolic.errors only — π⁺ solves the χ² trust region (MATH.md §4, §7).
+"""symbolic layer: imports sympy and sc_symbolic.errors only — π⁺ solves the χ² trust region (docs/math.md §4, §7).
 
 max_p Σ p Q  s.t. χ²(p‖π) ≤ ε, Σ p = 1, p ≥ 0,  with ε = I = Var / V².
 Cauchy–Schwarz: Σ p Q − V = Σ π (p/π − 1)(Q − V) ≤ √(χ²(p‖π) · Var), attained by π⁺.
-KKT: μ = V/2, ν = 0, κ = 0 in MATH.md's form Q − 2μ p/π − ν + κ = 0; in ∂L form
+KKT: μ = V/2, ν = 0, κ = 0 in docs/math.md's form Q − 2μ p/π − ν + κ = 0; in ∂L form
 (L with Σ (p − π)²/π) the same point has ν̃ = ν + 2μ = V.  Convexity: ∂²χ² = diag(2/π).
 Exact gap: Σ p Q − Σ π⁺ Q = (V/2)(χ²(p‖π) − ε) − (V/2) Σ (p − π⁺)²/π on the simplex.
 """
@@ -113,13 +113,13 @@ def prove_trust_region(n: int) -> Derivation:
         ),
         # -- KKT certificate -------------------------------------------------------------
         Step(
-            "on the simplex χ²(p‖π) = Σ_k p_k² / π_k − 1, the constraint in MATH.md's Lagrangian L_M",
+            "on the simplex χ²(p‖π) = Σ_k p_k² / π_k − 1, the constraint in docs/math.md's Lagrangian L_M",
             chi2_p,
             s.sum(p[k] ** 2 / pi[k], k) - 1,
             given=on_simplex,
         ),
         Step(
-            "stationarity in MATH.md's form: ∂L_M/∂p_i = Q_i − 2μ p_i/π_i − ν + κ_i, "
+            "stationarity in docs/math.md's form: ∂L_M/∂p_i = Q_i − 2μ p_i/π_i − ν + κ_i, "
             "L_M = Σ p Q − μ(Σ p²/π − 1 − ε) − ν(Σ p − 1) + Σ κ p",
             lagrangian_math.diff(p[i], evaluate=False),
             stationarity_math,
@@ -140,7 +140,7 @@ def prove_trust_region(n: int) -> Derivation:
             index=s.indices(i),
         ),
         Step(
-            "stationarity at p = π⁺ with MATH.md's multipliers μ = V/2, ν = 0, κ = 0",
+            "stationarity at p = π⁺ with docs/math.md's multipliers μ = V/2, ν = 0, κ = 0",
             Subs(stationarity_math, (p[i], mu, nu, kappa[i]), (s.pi_plus(i, l), V(l) / 2, 0, 0)),
             0,
             index=s.indices(i),

@@ -314,7 +314,7 @@ def test_mutated_models_fail_cleanly_or_analyse(data):
         return
     report = only_sc_errors(analyse_to_report, model)
     if not isinstance(report, ScError):
-        assert report["verified"] is True  # every valid model satisfies every claim (MATH.md)
+        assert report["verified"] is True  # every valid model satisfies every claim (docs/math.md)
 
 
 @FUZZ

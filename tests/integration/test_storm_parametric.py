@@ -1,4 +1,4 @@
-"""Integration — parametric V agrees exactly with Storm's parametric engine (MATH.md §2, §7).
+"""Integration — parametric V agrees exactly with Storm's parametric engine (docs/math.md §2, §7).
 
 Knuth–Yao's die driven by a biased coin (heads with probability p, or p on
 the first three flips and q after), written here both in PRISM and in our

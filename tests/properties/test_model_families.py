@@ -1,4 +1,4 @@
-"""Properties — the analysis's claims hold on every family of ``sc_symbolic.strategies`` (MATH.md §3–§6).
+"""Properties — the analysis's claims hold on every family of ``sc_symbolic.strategies`` (docs/math.md §3–§6).
 
 Cyclic models (a reachable cycle, always), horizons (states (s, t)), return
 thresholds on acyclic, horizon and zero-sum-reward cyclic models, and models

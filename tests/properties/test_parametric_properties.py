@@ -1,4 +1,4 @@
-"""Properties — a parametric analysis, evaluated at a point, IS the numeric analysis there (MATH.md §7).
+"""Properties — a parametric analysis, evaluated at a point, IS the numeric analysis there (docs/math.md §7).
 
 Random small acyclic and cyclic models whose transition and policy
 probabilities are affine in one or two parameters with rational bounds; at a

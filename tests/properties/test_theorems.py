@@ -1,4 +1,4 @@
-"""One property test per claim of MATH.md §3–§5, over random exact models."""
+"""One property test per claim of docs/math.md §3–§5, over random exact models."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

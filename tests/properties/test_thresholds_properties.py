@@ -1,4 +1,4 @@
-"""Return thresholding against brute force (MATH.md §6): every episode, its exact probability and return.
+"""Return thresholding against brute force (docs/math.md §6): every episode, its exact probability and return.
 
 The enumerator below is test-only and independent of ``augment``: it walks
 the original model, carrying the accumulated return c and the time t, and

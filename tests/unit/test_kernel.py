@@ -356,7 +356,7 @@ def _mutated(edit):
 
 
 def test_contract_rules_of_a_certificate():
-    """Report numbers are strings; ν = κ = 0 (MATH.md §4); models declare their format; the five checks."""
+    """Report numbers are strings; ν = κ = 0 (docs/math.md §4); models declare their format; the five checks."""
     def json_number(cert):
         cert["report"]["J"] = Fraction(cert["report"]["J"])
     assert _mutated(json_number)[0].startswith('J: the JSON number ') and "not a rational string" in _mutated(json_number)[0]

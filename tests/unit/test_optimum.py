@@ -1,4 +1,4 @@
-"""Trust-region optimum at any radius (MATH.md §4 "General radius"): hand-worked values,
+"""Trust-region optimum at any radius (docs/math.md §4 "General radius"): hand-worked values,
 edge cases, random instances against random feasible policies, must-fail certificates
 and the ``trust-region`` sub-command."""
 

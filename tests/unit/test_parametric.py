@@ -1,4 +1,4 @@
-"""Unit tests — parametric models (MATH.md §7) and exact sign analysis on the parameter box (signs.py)."""
+"""Unit tests — parametric models (docs/math.md §7) and exact sign analysis on the parameter box (signs.py)."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""`prove`: general-state derivations (MATH.md §7) — they verify, render, and refuse mutations."""
+"""`prove`: general-state derivations (docs/math.md §7) — they verify, render, and refuse mutations."""
 
 import argparse
 import json

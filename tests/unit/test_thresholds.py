@@ -1,4 +1,4 @@
-"""Unit tests of sc_symbolic.thresholds, plots and the ``sweep`` sub-command (MATH.md §6)."""
+"""Unit tests of sc_symbolic.thresholds, plots and the ``sweep`` sub-command (docs/math.md §6)."""
 
 import copy
 import json
