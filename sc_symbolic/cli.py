@@ -7,6 +7,7 @@
     sc-symbolic prove identity|trust-region --actions N [--latex | --json]
     sc-symbolic trust-region MODEL --state S --radius δ [--set NAME=VALUE ...] [--json] [--plot FILE]
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE]
+    sc-symbolic regions MODEL --claim misalignment|improvement [--threshold T] [--json]
     sc-symbolic search PROPERTY [bounds] --method random|exhaustive|hypothesis|smt --out DIR [--json]
     sc-symbolic import prism|gym ... -o MODEL.json;  sc-symbolic export prism MODEL.json
 
@@ -95,7 +96,8 @@ MAX_ITERATIONS = 1_000
 #: Sub-command modules and the commands each registers.
 SUBCOMMAND_MODULES = {".commands.prove_cmd": ("prove",), ".commands.trust_region_cmd": ("trust-region",),
                       ".commands.sweep_cmd": ("sweep",), ".commands.search_cmd": ("search",),
-                      ".commands.io_cmd": ("import", "export")}
+                      ".commands.io_cmd": ("import", "export"),
+                      ".commands.regions_cmd": ("regions",)}
 
 
 def _unavailable(command: str, reason: str):
