@@ -1,4 +1,4 @@
-"""Parameter regions, one parameter, exact (MATH.md §8).
+"""Parameter regions, one parameter, exact (docs/cli.md, regions).
 
 A claim is ``f(θ) ▷ 0`` with ``f = N/D`` a rational function in lowest terms and
 ``▷ ∈ {>, ≥}``:
@@ -42,7 +42,7 @@ def claim_function(model, claim: str):
     from .analysis import analyse
 
     if not model.parameters:
-        raise ModelError("MODEL", "no parameters: use check", "regions needs a parametric model (MATH.md §8)")
+        raise ModelError("MODEL", "no parameters: use check", "regions needs a parametric model (docs/cli.md, regions)")
     if len(model.parameters) != 1:
         raise ModelError("MODEL", f"{len(model.parameters)} parameters",
                          "regions decides exact regions for one parameter in this version")

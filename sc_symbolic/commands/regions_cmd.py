@@ -1,4 +1,4 @@
-"""CLI layer — ``sc-symbolic regions``: exact parameter regions of a claim (MATH.md §8).
+"""CLI layer — ``sc-symbolic regions``: exact parameter regions of a claim (docs/cli.md, regions).
 
     sc-symbolic regions MODEL --claim misalignment|improvement [--threshold T] [--policy F] [--json]
 
@@ -26,7 +26,7 @@ def run(args) -> int:
 
 
 def add_parser(subparsers) -> None:
-    regions = subparsers.add_parser("regions", help="exact parameter regions of a claim (MATH.md §8)")
+    regions = subparsers.add_parser("regions", help="exact parameter regions of a claim (docs/cli.md, regions)")
     regions.add_argument("model", help="a parametric sc-symbolic/mdp-1 JSON file")
     regions.add_argument("--claim", required=True, help="misalignment or improvement")
     regions.add_argument("--threshold", metavar="T", help="the return threshold τ (exact number)")

@@ -1,4 +1,4 @@
-"""Exact one-parameter regions (MATH.md §8): the lottery family and an irrational breakpoint."""
+"""Exact one-parameter regions (docs/cli.md, regions): the lottery family and an irrational breakpoint."""
 
 import json
 import subprocess
