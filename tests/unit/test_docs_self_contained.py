@@ -28,3 +28,14 @@ def test_docs_math_covers_every_section():
     text = (REPO / "docs" / "math.md").read_text(encoding="utf-8")
     for section in ("§2", "§3", "§4", "§5", "§6", "§7"):
         assert f"## {section}" in text
+
+
+def test_notebooks_cite_only_shipped_json_files():
+    """A model file a notebook names by its repository path exists (files a notebook writes have no path)."""
+    import re
+
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        assert "risky_threshold.json" not in text, path.name
+        for name in re.findall(r"`([\w.-]+/[\w./-]+\.json)`", text):
+            assert (REPO / name).exists(), (path.name, name)
