@@ -103,3 +103,20 @@ def make_model_env(model, render_mode=None):
             return nxt, float(Fraction(o.r)), terminated, truncated, self._info()
 
     return ModelEnv()
+
+
+ENV_ID = "sc_symbolic/Model-v0"
+
+
+def env_from_file(model_file, render_mode=None):
+    """The ModelEnv of a numeric model file (entry point of ``ENV_ID``)."""
+    from .model import load_model_file
+    return make_model_env(load_model_file(model_file), render_mode=render_mode)
+
+
+def register() -> str:
+    """Register ``ENV_ID`` so ``gymnasium.make(ENV_ID, model_file=PATH)`` builds a ModelEnv; returns the id."""
+    gym = _gym()
+    if ENV_ID not in gym.registry:
+        gym.register(id=ENV_ID, entry_point="sc_symbolic.envs:env_from_file", disable_env_checker=True)
+    return ENV_ID

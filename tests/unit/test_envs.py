@@ -43,3 +43,10 @@ def test_passes_gymnasium_env_checker_and_truncates_at_horizon():
     bad = next(j for j in range(env.action_space.n) if j not in info["valid_actions"]) if len(info["valid_actions"]) < env.action_space.n else None
     if bad is not None and not term:
         assert env.step(bad)[4]["invalid_action"] is True
+
+
+def test_gymnasium_make_builds_a_model_env_from_a_file():
+    from sc_symbolic.envs import register
+    env = gym.make(register(), model_file="examples/gridworld.json")
+    obs, info = env.reset(seed=3)
+    assert env.unwrapped.state_names[obs] in env.unwrapped.model.initial_support
