@@ -226,8 +226,13 @@ def _same_point(a, b) -> bool:
     if not (isinstance(a, dict) and isinstance(b, dict)) or a.get("open") != b.get("open"):
         return False
     if "polynomial" in a and "polynomial" in b and a["polynomial"] == b["polynomial"]:
-        x = sympy.Poly(sympy.sympify(b["polynomial"]))
-        lo = max(sympy.Rational(a["interval"][0]), sympy.Rational(b["interval"][0]))
-        hi = min(sympy.Rational(a["interval"][1]), sympy.Rational(b["interval"][1]))
+        from .exact import parse_number
+
+        def end(point, k):
+            q = parse_number(point["interval"][k], where="regions: interval")
+            return sympy.Rational(int(q.numerator), int(q.denominator))
+
+        x = sympy.Poly(sympy.sympify(b["polynomial"]))  # safe: b is this module's own text (a's equals it)
+        lo, hi = max(end(a, 0), end(b, 0)), min(end(a, 1), end(b, 1))
         return lo <= hi and x.count_roots(lo, hi) == 1
     return False
