@@ -5,6 +5,7 @@ and π, p, ρ ≥ 0 on the box (docs/checks.md); these tests corrupt one ingredi
 and check that the certificate names the step that fails (so it never proves a wrong V⁺).
 """
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from sc_symbolic.signs import value_at
 from sc_symbolic.exact import domain_for, rational
 from sc_symbolic.improvement_certificate import improvement_certificate_gap, influence_is_sum_of_squares
 from sc_symbolic.model import from_dict, load_model
-from tests.properties.test_parametric_properties import parametric_model_dicts
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from parametric_fixtures import parametric_model_dicts  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

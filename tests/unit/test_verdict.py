@@ -7,6 +7,7 @@ assertion fails naming the claim, the state and the undecided expression.
 
 import io
 import json
+import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -153,7 +154,8 @@ def test_the_certificate_refuses_a_flow_that_does_not_match(monkeypatch):
     assert not improvement_certificate(analysis)
 
 
-from tests.properties.test_parametric_properties import parametric_model_dicts  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from parametric_fixtures import parametric_model_dicts  # noqa: E402
 
 
 @settings(max_examples=8)
