@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import numbers
-import os
 import re
 import sys
 from contextlib import contextmanager
@@ -31,39 +30,8 @@ from fractions import Fraction
 from itertools import accumulate
 
 from .errors import ExpressionError, ModelError
-
-try:
-    if os.environ.get("SC_SYMBOLIC_RATIONAL", "").lower() == "fraction":
-        raise ImportError
-    from gmpy2 import gcd as _gcd
-    from gmpy2 import mpq as _mpq
-    from gmpy2 import mpz as _mpz
-
-    Rational = type(_mpq(0))
-
-    def rational(numerator: int, denominator: int = 1):
-        """The Rational ``numerator/denominator`` in lowest terms."""
-        return _mpq(numerator, denominator)
-
-    def _int_from_str(text: str) -> int:
-        return int(_mpz(text))
-
-except ImportError:  # pragma: no cover - exercised by the fallback CI job
-    from math import gcd as _gcd
-
-    Rational = Fraction
-    _mpz = None
-
-    def rational(numerator: int, denominator: int = 1):
-        """The Rational ``numerator/denominator`` in lowest terms."""
-        return Fraction(numerator, denominator)
-
-    def _int_from_str(text: str) -> int:
-        if len(text) <= 4000:
-            return int(text)
-        half = len(text) // 2
-        return _int_from_str(text[:half]) * 10 ** (len(text) - half) + _int_from_str(text[half:])
-
+from .rationals import (  # noqa: F401 (Rational, rational, rational_to_str, int_to_str are re-exported)
+    Rational, _gcd, _int_from_str, _mpz, int_to_str, rational, rational_to_str)
 
 #: Limits on hostile input (documented in docs/limits.md).
 MAX_NUMBER_CHARS = 10_000  # digits in one numerator, denominator or mantissa
@@ -225,38 +193,6 @@ def _check_bits(q, where: str, error=ModelError) -> None:
 def is_plain_number(text: str) -> bool:
     """True when ``text`` is a number literal (no operators beyond a fraction bar)."""
     return len(text) <= MAX_NUMBER_TEXT and _NUMBER.fullmatch(text.strip()) is not None
-
-
-def int_to_str(value: int) -> str:
-    """Decimal text of an int of any size (no 4300-digit limit)."""
-    try:
-        return str(value)
-    except ValueError:
-        if _mpz is not None:
-            return str(_mpz(value))
-        sign = "-" if value < 0 else ""
-        value = abs(value)
-        digits = 2000
-        chunks = []
-        base = 10**digits
-        while value:
-            value, low = divmod(value, base)
-            chunks.append(str(low).zfill(digits))
-        return sign + ("".join(reversed(chunks)).lstrip("0") or "0")
-
-
-def rational_to_str(value) -> str:
-    """Lowest-terms text ``"p/q"`` (or ``"p"``) of a Rational.
-
-    >>> rational_to_str(rational(6, -4))
-    '-3/2'
-    """
-    if _mpz is not None and type(value) is Rational:
-        return str(value)  # gmpy2 prints lowest terms, without CPython's quadratic int → str
-    numerator, denominator = int(value.numerator), int(value.denominator)
-    if denominator == 1:
-        return int_to_str(numerator)
-    return f"{int_to_str(numerator)}/{int_to_str(denominator)}"
 
 
 # ---------------------------------------------------------------- domains

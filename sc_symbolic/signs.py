@@ -29,7 +29,7 @@ from collections import deque
 from dataclasses import dataclass
 from math import comb
 
-from .exact import rational, rational_to_str
+from .rationals import rational, rational_to_str
 
 #: At most this many sub-boxes are examined by Bernstein bisection ...
 MAX_BERNSTEIN_BOXES = 128

@@ -21,13 +21,12 @@ def require_dask():
     return distributed
 
 
-def run_random_distributed(address, property_name, bounds, seed, clock, batch_size, progress) -> tuple:
+def run_random_distributed(address, batch, property_name, bounds, seed, clock, batch_size, progress) -> tuple:
     """(checked, smallest witness of the first batch holding one, or None) on the cluster at ``address``.
 
-    ``address`` is a scheduler address string or an existing ``Client``/``LocalCluster``.
+    ``address`` is a scheduler address string or an existing ``Client``/``LocalCluster``;
+    ``batch(job) -> (index, checked, best)`` is the engine's worker entry point, run on each worker.
     """
-    from .engine import _random_batch
-
     distributed = require_dask()
     own = isinstance(address, str)
     client = distributed.Client(address) if own else (address if isinstance(address, distributed.Client)
@@ -44,7 +43,7 @@ def run_random_distributed(address, property_name, bounds, seed, clock, batch_si
                 jobs.append((property_name, bounds, seed, index, size))
                 issued += size
                 index += 1
-            futures = client.map(_random_batch, jobs, pure=False)
+            futures = client.map(batch, jobs, pure=False)
             for _, n, best in client.gather(futures):
                 checked += n
                 progress(checked, None)

@@ -173,7 +173,8 @@ def search(property_name: str, method: str = "random", bounds: Bounds | None = N
     if scheduler is not None:
         from .distributed import run_random_distributed
 
-        checked, raw = run_random_distributed(scheduler, prop.name, bounds, seed, clock, BATCH_SIZE, progress)
+        checked, raw = run_random_distributed(scheduler, _random_batch, prop.name, bounds, seed, clock,
+                                              BATCH_SIZE, progress)
     elif method == "random":
         checked, raw = _run_random(prop, bounds, seed, clock, workers, progress)
     elif method == "exhaustive":
