@@ -9,7 +9,7 @@
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE]
     sc-symbolic regions MODEL --claim misalignment|improvement [--threshold T] [--json]
     sc-symbolic search PROPERTY [bounds] --method random|exhaustive|hypothesis|smt --out DIR [--json]
-    sc-symbolic import prism|gym ... -o MODEL.json;  sc-symbolic export prism MODEL.json
+    sc-symbolic import prism|gym|trajectories|minari ... -o MODEL.json;  sc-symbolic export prism MODEL.json
 
 Exit status: 0 every claim holds exactly, 1 some claim fails (the report
 names it with the exact witness), 2 invalid input (one line on stderr).

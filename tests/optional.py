@@ -13,3 +13,5 @@ requires_stormpy = pytest.mark.skipif(not _has("stormpy"), reason="stormpy (extr
 requires_gymnasium = pytest.mark.skipif(not _has("gymnasium"), reason="gymnasium (extra 'gym') is not installed")
 requires_z3 = pytest.mark.skipif(not _has("z3"), reason="z3-solver (extra 'smt') is not installed")
 requires_matplotlib = pytest.mark.skipif(not _has("matplotlib"), reason="matplotlib (extra 'plot') is not installed")
+requires_minari = pytest.mark.skipif(not (_has("minari") and _has("h5py") and _has("jax")),
+                                     reason="minari with h5py and jax (extra 'minari') is not installed")

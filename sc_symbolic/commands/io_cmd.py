@@ -4,6 +4,9 @@
                                      [--avoid 'formula'] [--policy uniform|FILE] [-o MODEL.json]
     sc-symbolic import gym ENV_ID [--map-name 8x8] [--is-slippery/--no-slippery] [--horizon H]
                                [--policy uniform|FILE] [-o MODEL.json]
+    sc-symbolic import trajectories FILE [--format jsonl|csv] [--success-states S ...|--return-at-least T]
+                                        [-o MODEL.json]
+    sc-symbolic import minari DATASET [--success-states S ...|--return-at-least T] [-o MODEL.json]
     sc-symbolic export prism MODEL.json [--policy FILE] [--induced] [-o FILE.nm]
 
 ``export prism -o FILE.nm --induced`` writes the MDP to FILE.nm and the
@@ -11,7 +14,9 @@ policy-induced DTMC to FILE.induced.nm (without ``-o``, only the induced
 DTMC is printed).
 
 An imported model is validated (``load_model``) before it is written.  No
-heavy import at module import time: stormpy / gymnasium load in the handlers.
+heavy import at module import time: stormpy / gymnasium / minari load in the handlers.
+Logged episodes (``trajectories``, ``minari``) are written atomically: a temporary
+file beside ``-o`` replaced into place, so a refused input never touches ``-o``.
 """
 
 from __future__ import annotations
@@ -50,6 +55,53 @@ def _write_model(data, output) -> int:
     return 0
 
 
+def _write_atomically(output: str, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``output``, then ``os.replace`` it into place."""
+    import os
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(output))
+    with writing("-o", output):
+        fd, temporary = tempfile.mkstemp(prefix=".sc-symbolic-", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temporary, output)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+
+def _write_empirical(data, output) -> int:
+    from ..model import load_model
+
+    model = load_model(data)
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    if not output or output == "-":
+        print(text, end="")
+        return 0
+    _write_atomically(output, text)
+    counts = data["x-data"]
+    terminal = sum(1 for acts in model.states.values() if not acts)
+    print(f"wrote {output}: {counts['episodes']} episodes ({counts['successful']} successful), "
+          f"{counts['steps']} steps, {len(model.states)} states ({terminal} terminal)", file=sys.stderr)
+    return 0
+
+
+def cmd_import_trajectories(args) -> int:
+    from ..importers.trajectories import import_trajectories
+
+    data = import_trajectories(args.file, args.format, args.success_states, args.return_at_least)
+    return _write_empirical(data, args.output)
+
+
+def cmd_import_minari(args) -> int:
+    from ..importers.minari import import_minari
+
+    data = import_minari(args.dataset, args.success_states, args.return_at_least)
+    return _write_empirical(data, args.output)
+
+
 def cmd_import_prism(args) -> int:
     from ..importers.prism import import_prism_within
 
@@ -86,6 +138,15 @@ def cmd_export_prism(args) -> int:
     return 0
 
 
+def _success_options(parser) -> None:
+    rule = parser.add_mutually_exclusive_group()
+    rule.add_argument("--success-states", nargs="+", metavar="S",
+                      help="success = the episode's final next_state is one of these (default: each done "
+                           "step's success label)")
+    rule.add_argument("--return-at-least", metavar="T",
+                      help="success = return ≥ T, exact (the model gets success {\"return_at_least\": T})")
+
+
 def induced_path(output: str) -> str:
     """Where ``--induced`` writes the policy's DTMC beside ``-o FILE``: ``FILE.induced.nm``.
 
@@ -98,7 +159,7 @@ def induced_path(output: str) -> str:
 
 def add_parser(subparsers) -> None:
     """Register ``import {prism,gym}`` and ``export prism``."""
-    imp = subparsers.add_parser("import", help="build an sc-symbolic/mdp-1 model from PRISM or Gymnasium")
+    imp = subparsers.add_parser("import", help="build an sc-symbolic/mdp-1 model from PRISM, Gymnasium or logged episodes")
     kinds = imp.add_subparsers(dest="source", required=True)
 
     prism = kinds.add_parser("prism", help="a PRISM mdp/dtmc, built exactly with Storm (needs stormpy)")
@@ -124,6 +185,21 @@ def add_parser(subparsers) -> None:
     gym.add_argument("--policy", default="uniform", help="uniform (default) or a JSON policy file")
     gym.add_argument("-o", "--output", help="write the model here (default: standard output)")
     gym.set_defaults(run=cmd_import_gym)
+
+    logged = kinds.add_parser("trajectories", help="logged episodes (JSON Lines or CSV) as their empirical MDP")
+    logged.add_argument("file", help="one step per line: episode, t, state, action, reward, next_state, done, success")
+    logged.add_argument("--format", choices=("jsonl", "csv"),
+                        help="the file's format (default: csv for a .csv name, else jsonl)")
+    _success_options(logged)
+    logged.add_argument("-o", "--output", help="write the model here, atomically (default: standard output)")
+    logged.set_defaults(run=cmd_import_trajectories)
+
+    minari = kinds.add_parser("minari", help="a Minari dataset of a discrete environment (needs minari)")
+    minari.add_argument("dataset", help="a dataset id of the local Minari store (MINARI_DATASETS_PATH); "
+                                        "never downloaded")
+    _success_options(minari)
+    minari.add_argument("-o", "--output", help="write the model here, atomically (default: standard output)")
+    minari.set_defaults(run=cmd_import_minari)
 
     exp = subparsers.add_parser("export", help="write a model for another tool")
     targets = exp.add_subparsers(dest="target", required=True)

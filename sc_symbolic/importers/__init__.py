@@ -2,10 +2,12 @@
 
 * ``importers.prism.import_prism``: a PRISM program, built exactly by Storm (stormpy).
 * ``importers.gym.import_gym``: a Gymnasium toy-text environment (its ``P`` table).
+* ``importers.trajectories.import_trajectories``: logged episodes (JSON Lines / CSV) as their empirical MDP.
+* ``importers.minari.import_minari``: a Minari dataset of a discrete environment, likewise.
 
 Importers sit beside ``model.py``: they produce plain dicts that
 ``model.load_model`` validates, and they never analyse anything.  Their
-optional dependencies (stormpy, gymnasium) are imported inside the functions.
+optional dependencies (stormpy, gymnasium, minari) are imported inside the functions.
 """
 
 from __future__ import annotations
