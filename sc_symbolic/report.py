@@ -162,6 +162,16 @@ def render_table(report: dict) -> str:
                              ("improvement", "improves")))
         lines.append(f"Markov variant pi_bar (pooled over the return): P(G >= tau) {mv['probability']} -> "
                      f"{mv['probability_bar']} (pi+: {mv['probability_plus']});  {verdict}")
+    if "data" in report:
+        data = report["data"]
+        agree = {True: "coincide", False: "differ", None: "not comparable"}
+        lines.append(f"data: {data['episodes']} episodes ({data['successful']} successful), {data['steps']} steps;  "
+                     f"filtered imitation vs pi+: {agree[data['coincide']['filt_plus']]}"
+                     + (f" (max |diff| {data['max_abs_difference']['filt_plus']})"
+                        if data["coincide"]["filt_plus"] is False else "")
+                     + f";  vs pi_bar: {agree[data['coincide']['filt_markov']]}"
+                     + (f" (max |diff| {data['max_abs_difference']['filt_markov']})"
+                        if data["coincide"]["filt_markov"] is False else ""))
     if "iterations" in report:
         lines.append("J per iteration: " + ", ".join(report["iterations"]))
     for note in report.get("notes", []):
