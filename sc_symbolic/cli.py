@@ -56,10 +56,6 @@ def cmd_check(args) -> int:
         if not model.has_rewards:
             report.setdefault("notes", []).append("no outcome carries a reward: every return is 0, so every "
                                                   "episode that terminates succeeds iff 0 >= tau")
-    if "x-data" in model.source:
-        from .data_route import add_data_section
-
-        add_data_section(report, analysis)
     if args.certificate:
         from .commands import writing
 

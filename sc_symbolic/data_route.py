@@ -12,7 +12,8 @@ wherever η(s) V̂(s) > 0.  π̂_filt = π⁺ on one-step data (every episode is
 state: Q̂(s,a) = n_Y(s,a)/n(s,a), so π̂ Q̂ / V̂ = n_Y(s,a)/n_Y(s)); with several steps
 the empirical MDP pools the futures of different histories and the two differ in general
 (docs/data.md).  Differences are exact: ``filt − plus`` per action and the largest
-``|filt − plus|``.  Imports model-level helpers only; the caller gives the analysis.
+``|filt − plus|``.  ``report.build_report`` adds the section; the kernel re-verifies it from the
+counts (``kernel._Kernel.check_data``).
 """
 
 from __future__ import annotations

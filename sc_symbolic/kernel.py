@@ -5,7 +5,8 @@ re-reads the model, rebuilds the analysed model (horizon and return augmentation
 every claimed number into its defining equation — Bellman equations for V and V⁺ with graph-computed
 zero sets, J, π⁺ by Bayes, R = χ² = I, the Cauchy–Schwarz and KKT trust-region certificates, V⁺ ≥ V,
 visit-count flow equations with graph-computed infinite sets, the performance difference, E[G] and
-the distribution-shift claim (support, likelihood-ratio bound, no state reached only under π⁺).
+the distribution-shift claim (support, likelihood-ratio bound, no state reached only under π⁺) and, for
+an empirical model, the data section against its ``x-data`` counts (MATH.md §9).
 Trusted: Python's json/re, the rationals — GMP's ``mpq`` through gmpy2 when it is installed,
 else Python's ``fractions`` (``SC_SYMBOLIC_KERNEL_RATIONAL=fraction`` forces them) — and this file
 (its number parser, reachability and SCC passes).  Not trusted: the engine that wrote the
@@ -44,7 +45,7 @@ MAX_CLAIM_CHARS = 1_000_000  # one claimed "p/q": V⁺ on the consensus export w
 SHOWN_BITS = 13_000  # failure messages print exact values up to ~4,000 digits, and sizes beyond
 ZERO, ONE = Q(0), Q(1)
 _Model = namedtuple("_Model", "initial states goal tau horizon policy")
-_Analysed = namedtuple("_Analysed", "states initial success policy")
+_Analysed = namedtuple("_Analysed", "states initial success policy origin", defaults=(None,))
 
 
 @dataclass
@@ -372,7 +373,8 @@ def _analysed(m: _Model) -> _Analysed:
             continue
         states[label] = {a: [(visit(to, t + 1 if track_t else None, c + r if track_c else None), p, r)
                              for to, p, r in outs if p != 0] for a, outs in m.states[s].items()}
-    return _Analysed(states, initial, success, {x: m.policy[origin[x][0]] for x, acts in states.items() if acts})
+    return _Analysed(states, initial, success, {x: m.policy[origin[x][0]] for x, acts in states.items() if acts},
+                     {x: key[0] for x, key in origin.items()})
 
 
 def _refuse_reward_cycles(m: _Model) -> None:
@@ -570,6 +572,9 @@ class _Kernel:
         self.each("performance difference", ["J_plus - J"], self.check_performance_difference)
         self.check_distribution_shift(report["states"])
         self.check_returns(report)
+        if "data" in report:
+            self.each("data", ["data"], lambda _: self.check_data(report["data"],
+                                                                   model if model is not None else certificate.get("model")))
         checks = report.get("checks")
         self.holds(report.get("verified") is True, lambda: f"report: verified is {_describe(report.get('verified'))}, "
                    "not true")
@@ -794,6 +799,106 @@ class _Kernel:
                        _Linear([(self.a.initial.get(s, ZERO), ONE)] + inflow[s]))
         self.each(name, eta, check)
         return eta
+
+    def check_data(self, data, model_data) -> None:
+        """The data route (MATH.md §9) against the model file's ``x-data`` counts n(s,a), n_Y(s,a), n₀(s):
+        the model's π and ρ are n(s,a)/n(s) and n₀(s)/N; per counted state, π̂_filt = n_Y(s,a)/n_Y(s)
+        (null iff n_Y(s) = 0), π⁺ the verified report's (null for augmented models), π̄ by the pooled
+        formula Σ_{x↦s} η(x)π(a|x)Q(x,a) / Σ_{x↦s} η(x)V(x) on the verified η, V, Q (null iff 0),
+        the differences, the coincidences and the largest |difference|, all recomputed exactly."""
+        counts = model_data.get("x-data") if isinstance(model_data, dict) else None
+        if not isinstance(data, dict) or not isinstance(counts, dict) or not isinstance(counts.get("counts"), dict) \
+                or not isinstance(counts.get("initial"), dict):
+            raise _Refused("data: a data section needs the model's x-data counts (and an object)")
+        m = self.m
+        for key in ("episodes", "successful", "steps", "success_rule"):
+            self.holds(data.get(key) == counts.get(key), f"data: {key} is not the x-data's")
+        episodes = counts.get("episodes")
+        if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
+            raise _Refused("data: x-data.episodes is not a positive integer")
+        table = {}
+        for s, acts in counts["counts"].items():
+            if s not in m.states or not m.states[s] or not isinstance(acts, dict):
+                raise _Refused(f"data: x-data counts state {_describe(s)}, not a non-terminal state of the model")
+            table[s] = {}
+            for a, pair in acts.items():
+                if a not in m.states[s] or not isinstance(pair, list) or len(pair) != 2 or not all(
+                        isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 2 ** 64 for n in pair) \
+                        or pair[1] > pair[0]:
+                    raise _Refused(f"data: x-data.counts.{s}.{_describe(a)} is not [n, n_Y] with 0 ≤ n_Y ≤ n")
+                table[s][a] = pair
+        for s, p in m.initial.items():
+            n0 = counts["initial"].get(s, 0)
+            if not isinstance(n0, int) or isinstance(n0, bool):
+                raise _Refused(f"data: x-data.initial.{_describe(s)} is not an integer")
+            self.equal("data: ρ(s) = n₀(s)/N", f"state {s}", p, Q(n0, episodes))
+        for s, acts in table.items():
+            total = sum(n for n, _ in acts.values())
+            if total == 0:
+                raise _Refused(f"data: x-data counts no visit of {s!r}")
+            for a in m.states[s]:
+                self.equal("data: π(a|s) = n(s,a)/n(s)", f"state {s}, action {a}", m.policy[s][a],
+                           Q(acts.get(a, [0, 0])[0], total))
+        per_state = m.tau is None and m.horizon is None
+        self.holds(data.get("pi_plus_per_state") is per_state,
+                   f"data: pi_plus_per_state must be {str(per_state).lower()} (π⁺ is per state iff nothing is indexed)")
+        origin = self.a.origin or {}
+        top, bottom = defaultdict(lambda: defaultdict(lambda: ZERO)), defaultdict(lambda: ZERO)
+        for x in self.nonterminal:
+            eta = self.eta.get(x)
+            if eta is None or eta == 0 or self.V[x] == 0:  # η = ∞ only on closed classes, where V = 0
+                continue
+            s = origin.get(x, x)
+            bottom[s] += eta * self.V[x]
+            for a, p in self.a.policy[x].items():
+                top[s][a] += eta * p * self.Q[x][a]
+        rows = data.get("states")
+        if not isinstance(rows, dict) or set(rows) != set(table):
+            raise _Refused("data: states must list exactly the states of the x-data counts")
+        verdicts, largest = defaultdict(list), {"filt_plus": [], "filt_markov": []}
+        for s, acts in table.items():
+            row = rows[s]
+            if not isinstance(row, dict):
+                raise _Refused(f"data: state {s}: not an object")
+            n, n_y = sum(pair[0] for pair in acts.values()), sum(pair[1] for pair in acts.values())
+            self.holds(row.get("n") == n and row.get("n_success") == n_y, f"data: state {s}: n, n_success are not "
+                       f"the counts' {n}, {n_y}")
+            filt = None if n_y == 0 else {a: Q(pair[1], n_y) for a, pair in acts.items()}
+            plus = self.pp.get(s) if per_state else None
+            markov = None if bottom[s] == 0 else {a: top[s][a] / bottom[s] for a in m.states[s]}
+
+            def minus(x, y):
+                return None if x is None or y is None else {a: x[a] - y.get(a, ZERO) for a in x}
+            expected = {"pi_filt": filt, "pi_plus": plus, "pi_markov": markov,
+                        "filt_minus_plus": minus(filt, plus), "filt_minus_markov": minus(filt, markov)}
+            for key, value in expected.items():
+                claimed = row.get(key)
+                if value is None or claimed is None:
+                    self.holds(value is None and claimed is None, f"data: state {s}: {key} is "
+                               f"{'null' if claimed is None else 'a number'}, expected {'null' if value is None else 'numbers'}")
+                    continue
+                if not isinstance(claimed, dict) or set(claimed) != set(value):
+                    raise _Refused(f"data: state {s}: {key} does not list the actions {sorted(value)}")
+                for a, v in value.items():
+                    self.equal(f"data: {key}", f"state {s}, action {a}", _claimed(claimed[a], f"data: {key}"), v)
+            pairs = {"filt_plus": (filt, plus), "filt_markov": (filt, markov), "plus_markov": (plus, markov)}
+            coincide = {k: None if x is None or y is None else all(x[a] == y.get(a, ZERO) for a in x)
+                        for k, (x, y) in pairs.items()}
+            self.holds(row.get("coincide") == coincide, f"data: state {s}: coincide is not {coincide}")
+            for k, v in coincide.items():
+                if v is not None:
+                    verdicts[k].append(v)
+            for k in largest:
+                diff = expected[f"filt_minus_{k.split('_')[1]}"]
+                largest[k].extend(abs(v) for v in (diff or {}).values())
+        overall = {k: (all(verdicts[k]) if verdicts[k] else None) for k in ("filt_plus", "filt_markov", "plus_markov")}
+        self.holds(data.get("coincide") == overall, f"data: coincide is not {overall}")
+        claimed = data.get("max_abs_difference")
+        if not isinstance(claimed, dict) or set(claimed) != set(largest):
+            raise _Refused("data: max_abs_difference must give filt_plus and filt_markov")
+        for k, values in largest.items():
+            self.equal("data: max |difference|", k, _claimed(claimed[k], f"data: max_abs_difference.{k}"),
+                       max(values) if values else None)
 
     def check_distribution_shift(self, claimed: dict) -> None:
         """No dangerous distribution shift (MATH.md §5): π⁺(a) > 0 ⇒ π(a) > 0; π⁺(a)/π(a) = Q(a)/V ≤

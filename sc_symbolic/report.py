@@ -68,6 +68,10 @@ def build_report(analysis, checks: dict, iterations=None) -> dict:
         report["witnesses"] = witnesses
     if iterations is not None:
         report["iterations"] = [d.to_str(J) for J, _ in iterations]
+    if "x-data" in (analysis.source.source or {}):
+        from .data_route import add_data_section
+
+        add_data_section(report, analysis)
     return report
 
 
@@ -94,9 +98,12 @@ def kernel_checked_report(analysis, checks: dict, iterations=None) -> dict:
 def build_certificate(analysis, report: dict) -> dict:
     """A self-contained certificate: the model, the report, visit counts and KKT multipliers."""
     d = analysis.domain
+    model = analysis.source.to_dict()
+    if "x-data" in (analysis.source.source or {}):  # the counts behind a report's data section
+        model["x-data"] = analysis.source.source["x-data"]
     return {
         "format": CERTIFICATE_FORMAT,
-        "model": analysis.source.to_dict(),
+        "model": model,
         "report": report,
         "visits": {"pi": _text(d, analysis.eta), "pi_plus": _text(d, analysis.eta_plus)},
         "multipliers": {s: {"mu": d.to_str(m["mu"]), "nu": d.to_str(m["nu"]), "kappa": _text(d, m["kappa"])}
@@ -167,10 +174,10 @@ def render_table(report: dict) -> str:
         agree = {True: "coincide", False: "differ", None: "not comparable"}
         lines.append(f"data: {data['episodes']} episodes ({data['successful']} successful), {data['steps']} steps;  "
                      f"filtered imitation vs pi+: {agree[data['coincide']['filt_plus']]}"
-                     + (f" (max |diff| {data['max_abs_difference']['filt_plus']})"
+                     + (f" (max |diff| {abbreviated(data['max_abs_difference']['filt_plus'], 40)})"
                         if data["coincide"]["filt_plus"] is False else "")
                      + f";  vs pi_bar: {agree[data['coincide']['filt_markov']]}"
-                     + (f" (max |diff| {data['max_abs_difference']['filt_markov']})"
+                     + (f" (max |diff| {abbreviated(data['max_abs_difference']['filt_markov'], 40)})"
                         if data["coincide"]["filt_markov"] is False else ""))
     if "iterations" in report:
         lines.append("J per iteration: " + ", ".join(report["iterations"]))
