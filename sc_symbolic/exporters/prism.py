@@ -55,9 +55,13 @@ def _plain(model):
 
 
 def _initial_line(model, index) -> tuple[str, str]:
-    """(``init`` clause of ``s``, ``init … endinit`` block): one state, or uniform over a set."""
-    states = list(model.initial)
-    shares = set(model.domain.to_str(p) for p in model.initial.values())
+    """(``init`` clause of ``s``, ``init … endinit`` block): one state, or uniform over a set.
+
+    States listed with initial probability 0 are not initial (``{"s": "1", "t": "0"}`` starts in ``s``).
+    """
+    support = {s: p for s, p in model.initial.items() if p != 0}
+    states = list(support)
+    shares = set(model.domain.to_str(p) for p in support.values())
     if len(states) == 1:
         return f" init {index[states[0]]}", ""
     if len(shares) != 1:

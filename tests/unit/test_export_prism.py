@@ -48,6 +48,10 @@ def test_uniform_initial_set_and_refusals():
     states = {"a": {"go": {"w": 1}}, "b": {"go": {"a": 1}}, "w": {}}
     text = to_prism(build_model(states, {"a": "1/2", "b": "1/2"}, success_states=["w"]))
     assert "init\n  s=0 | s=1\nendinit" in text
+    zero_listed = to_prism(build_model(states, {"a": "1", "b": "0"}, success_states=["w"]))
+    assert " init 0" in zero_listed and "endinit" not in zero_listed
+    assert "init\n  s=0 | s=1\nendinit" in to_prism(build_model(states, {"a": "1/2", "b": "1/2", "w": "0"},
+                                                               success_states=["w"]))
     with pytest.raises(UnsupportedModelError, match="uniform initial"):
         to_prism(build_model(states, {"a": "1/3", "b": "2/3"}, success_states=["w"]))
     parametric = load_model({"format": "sc-symbolic/mdp-1", "parameters": {"p": ["0", "1"]},
