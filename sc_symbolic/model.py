@@ -346,9 +346,9 @@ def _check_unit_interval(p, domain, where, box):
             raise ModelError(where, f"probability {_short(domain.to_str(p))} is {_short(rational_to_str(value))} "
                              f"at {_short(shown)}",
                              "probabilities lie in [0, 1] on the whole parameter box")
-    from .signs import box_from_sample_points, probability_violation, zero_inside
+    from .signs import domain_box, probability_violation, zero_inside
 
-    exact_box = box_from_sample_points(domain.symbols, box)
+    exact_box = domain_box(domain)
     violation = probability_violation(p, domain, exact_box, box)
     if violation is not None:
         _, point, value = violation

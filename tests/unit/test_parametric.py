@@ -334,3 +334,28 @@ def test_an_inequality_that_was_only_sampled_is_not_verified():
     assert build_report(analysis, checks)["verified"] is True
     analysis.undecided.append("p*(1 - p) - 1/5 >= 0 only checked at exact sample points")
     assert build_report(analysis, checks)["verified"] is False
+
+
+def _many_parameter_model(n: int, last_probability: str) -> dict:
+    names = [f"x{k}" for k in range(n)]
+    return {"format": "sc-symbolic/mdp-1", "name": f"{n} parameters",
+            "parameters": {name: ["0", "1"] for name in names}, "initial": {"s": "1"},
+            "states": {"s": {"a": {"win": names[0], "lose": f"1 - {names[0]}"},
+                             "b": {"win": last_probability, "lose": f"1 - ({last_probability})"}},
+                       "win": {}, "lose": {}},
+            "success": {"states": ["win"]}, "policy": "uniform"}
+
+
+@pytest.mark.parametrize("n", [5, 6])
+def test_five_or_more_parameters_are_analysed_on_their_box(n):
+    names = [f"x{k}" for k in range(n)]
+    model = load_model(_many_parameter_model(n, "*".join(names[1:])))
+    analysis = analyse(model)
+    assert all(run_checks(analysis).values())
+
+
+@pytest.mark.parametrize("n", [5, 6])
+def test_five_or_more_parameters_still_refuse_a_probability_leaving_the_box(n):
+    names = [f"x{k}" for k in range(n)]
+    with pytest.raises(ModelError, match="probabilit"):
+        load_model(_many_parameter_model(n, f"{names[1]} + {names[2]}"))
