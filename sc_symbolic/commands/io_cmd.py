@@ -56,11 +56,24 @@ def _write_model(data, output) -> int:
 
 
 def _write_atomically(output: str, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``output``, then ``os.replace`` it into place."""
+    """Write ``text`` to a temporary file beside ``output``, then ``os.replace`` it into place.
+
+    Only a new path or an existing regular file is written: a device (``/dev/full``), a
+    directory or a symbolic link is refused, never replaced.
+    """
     import os
+    import stat
     import tempfile
 
+    from ..errors import ModelError
+
     directory = os.path.dirname(os.path.abspath(output))
+    if os.path.lexists(output):
+        mode = os.lstat(output).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a directory" if stat.S_ISDIR(mode)
+                    else "not a regular file")
+            raise ModelError("-o", f"cannot write {output!r}: it is {kind}", "give a path to a new or regular file")
     with writing("-o", output):
         fd, temporary = tempfile.mkstemp(prefix=".sc-symbolic-", suffix=".tmp", dir=directory)
         try:

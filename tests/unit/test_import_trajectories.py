@@ -158,3 +158,22 @@ def test_cli_writes_the_model_atomically_and_check_verifies_it(tmp_path, capsys)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sc-symbolic-")] == []
     assert main(["check", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["verified"] is True
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "directory"])
+def test_output_that_is_not_a_regular_file_is_refused_and_left_alone(tmp_path, capsys, kind):
+    import os
+
+    path = write_jsonl(tmp_path / "e.jsonl", TWO_EPISODES)
+    out, target = tmp_path / "out.json", tmp_path / "target.json"
+    if kind == "symlink":
+        os.symlink(target, out)
+    elif kind == "fifo":
+        os.mkfifo(out)
+    else:
+        out.mkdir()
+    assert main(["import", "trajectories", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "-o: cannot write" in err
+    assert not target.exists() and os.path.lexists(out)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sc-symbolic-")] == []
