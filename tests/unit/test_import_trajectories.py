@@ -177,3 +177,46 @@ def test_output_that_is_not_a_regular_file_is_refused_and_left_alone(tmp_path, c
     assert err.count("\n") == 1 and "-o: cannot write" in err
     assert not target.exists() and os.path.lexists(out)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sc-symbolic-")] == []
+
+
+@pytest.mark.parametrize("rows, message", [
+    (["episode,state,action,reward,next_state,colour", "0,s,a,0,G,red"], "line 1, column 'colour': unknown column"),
+    (["episode,state,action,next_state,done,success", "0,s,a,G,true,true"], "line 2, reward: missing column"),
+    (["episode,state,action,reward,next_state,done,success", "0,s,a,0,G,yes,true"], "line 2, done: 'yes'"),
+    (["episode,t,state,action,reward,next_state,done,success", "0,-1,s,a,0,G,true,true"], "line 2, t:"),
+    (["episode,state,action,reward,next_state,done,success", "0,s,a,0,G,true"], "line 2: 6 fields"),
+    (["episode,state,action,reward,next_state,done,success", "0,s,a,nan,G,true,true"], "line 2, reward"),
+    (["episode,state,state,action,reward,next_state", "0,s,s,a,0,G"], "line 1: a column is named twice"),
+])
+def test_bad_csv(tmp_path, capsys, rows, message):
+    path = tmp_path / "e.csv"
+    path.write_text("\n".join(rows) + "\n")
+    assert main(["import", "trajectories", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+
+
+def test_counts_keep_distinct_transitions_not_steps():
+    from sc_symbolic.importers.trajectories import EmpiricalCounts
+    counter = EmpiricalCounts(("states", frozenset({"G"})))
+    for e in range(5_000):
+        for t in range(3):
+            counter.add({"episode": e, "t": t, "state": "s" if t == 0 else "u", "action": "a", "reward": 0,
+                         "next_state": "u" if t < 2 else ("G" if e % 3 else "F"), "done": t == 2}, 3 * e + t + 1)
+    assert counter.steps == 15_000 and len(counter.transitions) == 4 and counter._local == {}
+    assert counter.transitions[("u", "a", "G", 0, True)] == [3_333, 3_333]
+
+
+def test_import_minari_without_minari_is_one_line(monkeypatch, capsys):
+    import sys
+    monkeypatch.setitem(sys.modules, "minari", None)
+    assert main(["import", "minari", "some/dataset-v0", "--return-at-least", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "minari is not installed" in err
+
+
+def test_success_options_exclude_each_other(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "e.jsonl", TWO_EPISODES)
+    with pytest.raises(SystemExit) as exit_status:
+        main(["import", "trajectories", str(path), "--success-states", "G", "--return-at-least", "1"])
+    assert exit_status.value.code == 2 and "not allowed with" in capsys.readouterr().err
