@@ -119,7 +119,7 @@ def jsonl_steps(handle):
 
 def csv_steps(handle):
     """``(line number, step dict)`` for each row of a binary CSV handle whose first row names the columns."""
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")  # a spreadsheet's BOM is not a column
     reader = csv.reader(text, strict=True)
     try:
         header = next(reader, None)

@@ -220,3 +220,9 @@ def test_success_options_exclude_each_other(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_status:
         main(["import", "trajectories", str(path), "--success-states", "G", "--return-at-least", "1"])
     assert exit_status.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
+def test_csv_from_a_spreadsheet_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_bytes("\ufeffepisode,state,action,reward,next_state,done,success\r\n0,s,a,1,G,true,true\r\n".encode())
+    assert import_trajectories(path)["x-data"]["successful"] == 1
