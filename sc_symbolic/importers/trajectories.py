@@ -63,8 +63,13 @@ class _LineError(Exception):
 
 
 @lru_cache(maxsize=4096)
+def _short_number(text: str):
+    return parse_number(text, "number")
+
+
 def _reward_text(text: str):
-    return parse_number(text, "reward")
+    """An exact number from its text; short texts (nearly every reward) are parsed once."""
+    return _short_number(text) if len(text) <= 40 else parse_number(text, "number")
 
 
 def _refuse_constant(name):
@@ -105,8 +110,8 @@ def jsonl_steps(handle):
             step = decode(_decode(raw))
         except _LineError as exc:
             raise ModelError(f"line {number}" + (f", {exc.field}" if exc.field else ""), exc.what, exc.rule) from None
-        except ModelError as exc:
-            raise ModelError(f"line {number}, reward", exc.what, exc.rule) from None
+        except ModelError as exc:  # a JSON decimal the exact parser refuses
+            raise ModelError(f"line {number}, JSON number", exc.what, exc.rule) from None
         except RecursionError:
             raise ModelError(f"line {number}", "JSON nested too deeply", "one flat JSON object per step") from None
         except ValueError as exc:
