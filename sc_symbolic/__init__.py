@@ -21,6 +21,7 @@ from .conditioning import (
 )
 from .errors import (
     ExpressionError,
+    MissingDependencyError,
     ModelError,
     ScError,
     SingularSystemError,
@@ -37,7 +38,7 @@ from .report import build_certificate, build_report, kernel_checked_report, rend
 __version__ = "0.1.0"
 
 __all__ = [
-    "Analysis", "CHECKS", "Check", "ExactReference", "ExpressionError", "Model", "ModelError", "Outcome", "Rational",
+    "Analysis", "CHECKS", "Check", "ExactReference", "ExpressionError", "MissingDependencyError", "Model", "ModelError", "Outcome", "Rational",
     "ReferenceMismatch", "ScError", "assert_close", "exact_reference",
     "SingularSystemError", "UndefinedQuantityError", "UnsupportedModelError", "Violation", "action_influence",
     "action_values", "analyse", "bayes_conditioned", "build_certificate", "build_model", "build_report",

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
+from .optional_deps import require
 from .reference import INFINITE, MEANING, QUANTITIES, ExactReference, exact_reference
 
 #: Where failing models are written unless told otherwise (or by ``$SC_SYMBOLIC_FAILURES``).
@@ -79,7 +80,7 @@ def _fill(out, value, ref, axes, prefix, quantity):
 
 def as_user_array(actual, ref: ExactReference, quantity: str):
     """``actual`` (array-like or nested dict by names) as a float64 array of the reference's shape."""
-    import numpy as np
+    np = require("numpy", "assert_close (sc_symbolic.closeness)")
 
     shape = np.shape(ref.exact[quantity])
     axes = ref.axes_of(quantity)
@@ -100,7 +101,7 @@ def mismatches(actual, ref: ExactReference, quantity: str, rtol=1e-7, atol=0.0, 
     Compared: entries where the reference is defined and ``where`` (a boolean
     array broadcast to the shape, default everywhere) is true.
     """
-    import numpy as np
+    np = require("numpy", "assert_close (sc_symbolic.closeness)")
 
     values = as_user_array(actual, ref, quantity)
     exact = ref.exact[quantity]
@@ -132,7 +133,7 @@ def _describe(item) -> str:
 
 
 def _tolerance(value) -> str:
-    import numpy as np
+    np = require("numpy", "assert_close (sc_symbolic.closeness)")
 
     return repr(float(value)) if np.ndim(value) == 0 else "per entry"
 

@@ -51,6 +51,15 @@ def as_float_table(table):
     return as_float(table)
 
 
+def matplotlib_canvas():
+    """(FigureCanvasAgg, Figure) of matplotlib, or MissingDependencyError naming the ``plot`` extra."""
+    from .optional_deps import require
+
+    require("matplotlib", "plotting (--plot)")
+    return (require("matplotlib.backends.backend_agg", "plotting (--plot)").FigureCanvasAgg,
+            require("matplotlib.figure", "plotting (--plot)").Figure)
+
+
 def value_curve_points(curve, delta_max=None, samples: int = 200) -> tuple[list, list]:
     """(δ list, value list) as floats along a ``value_curve`` from δ = 0 to ``delta_max``.
 
@@ -76,8 +85,7 @@ def plot_value_curve(curve, marker=None, path=None, *, delta_max=None, samples: 
     ``marker`` is typically (I(s), Σ π⁺ Q), the point success conditioning
     picks.  Saves a PNG to ``path`` when given; returns the matplotlib Figure.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    FigureCanvasAgg, Figure = matplotlib_canvas()
 
     if marker is not None and delta_max is None:
         last = float(curve[-1].lower)

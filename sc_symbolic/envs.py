@@ -28,11 +28,9 @@ MAX_NUMPY_DRAW = 1 << 62
 
 
 def _gym():
-    try:
-        import gymnasium
-    except ImportError:
-        raise ImportError("ModelEnv needs gymnasium: pip install 'sc-symbolic[gym]'") from None
-    return gymnasium
+    from .optional_deps import require
+
+    return require("gymnasium", "ModelEnv")
 
 
 def _row(outcomes, index):

@@ -53,3 +53,18 @@ class SingularSystemError(ScError, ArithmeticError):
     def __init__(self, message: str, state: str | None = None):
         self.state = state
         super().__init__(message)
+
+
+class MissingDependencyError(ScError, ImportError):
+    """An optional dependency that a requested feature needs is not installed.
+
+    The message is one line naming the feature, the distribution and the
+    pyproject extra that installs it; ``extra`` and ``distribution`` hold them.
+    An ``ImportError`` too, so ``except ImportError`` keeps working.
+    """
+
+    def __init__(self, message: str, module: str, distribution: str, extra: str):
+        self.module = module
+        self.distribution = distribution
+        self.extra = extra
+        super().__init__(message, name=module)

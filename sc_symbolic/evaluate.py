@@ -65,11 +65,9 @@ def _flint_module():
     """python-flint, or None when it is not installed; imported once, on first use (startup time)."""
     global _flint
     if _flint is _UNLOADED:
-        try:
-            import flint as module
-        except ImportError:
-            module = None
-        _flint = module
+        from .optional_deps import optional
+
+        _flint = optional("flint")
     return _flint
 
 

@@ -9,6 +9,7 @@ global backend switch).  Must not compute or judge anything.
 
 from __future__ import annotations
 
+from .display import matplotlib_canvas
 from .errors import UnsupportedModelError
 
 
@@ -44,8 +45,7 @@ def plot_sweep(rows, path=None, title: str | None = None):
     Misaligned thresholds (E_{π⁺_τ}[G] < E_π[G]) are marked with red crosses
     and shaded.  Writes a PNG to ``path`` when given; returns the Figure.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    FigureCanvasAgg, Figure = matplotlib_canvas()
 
     columns = sweep_as_floats(rows)
     tau = columns["tau"]

@@ -44,6 +44,7 @@ from .analysis import analyse
 from .errors import ModelError
 from .exact import rational_to_str
 from .model import Model, action_order, from_dict, load_model
+from .optional_deps import require
 from .thresholds import pooled_policy
 
 PER_STATE = ("V", "V_plus", "I", "eta", "eta_plus")
@@ -187,7 +188,7 @@ class ExactReference:
 
 def as_float_array(array):
     """The float64 view of an exact object array (the only float conversion of the kit)."""
-    import numpy as np
+    np = require("numpy", "the exact reference kit (sc_symbolic.reference)")
 
     out = np.full(np.shape(array), np.nan, dtype=np.float64)
     for index, value in np.ndenumerate(array):
@@ -210,7 +211,7 @@ def exact_reference(model, policy=None, parameters: dict | None = None) -> Exact
     >>> ref.states, ref.actions, ref["V"][0], ref["pi_plus"][0].tolist(), ref["I"][0]
     (('s', 'win', 'lose'), ('a', 'b'), Fraction(3, 4), [Fraction(1, 3), Fraction(2, 3)], Fraction(1, 9))
     """
-    import numpy as np
+    np = require("numpy", "the exact reference kit (sc_symbolic.reference)")
 
     if not isinstance(model, Model):
         model = load_model(model, policy)
@@ -281,7 +282,7 @@ def exact_reference(model, policy=None, parameters: dict | None = None) -> Exact
 
 def _terminal_values(model, exact, prefix, s_index, returns):
     """V = V⁺ = 1 on success terminals, 0 on the others, at every time and return."""
-    import numpy as np
+    np = require("numpy", "the exact reference kit (sc_symbolic.reference)")
 
     for s, acts in model.states.items():
         if acts:

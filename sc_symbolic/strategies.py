@@ -30,10 +30,12 @@ from __future__ import annotations
 import functools
 from fractions import Fraction
 
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+from .optional_deps import require
 
-from .model import FORMAT, from_dict
+st = require("hypothesis.strategies", "sc_symbolic.strategies")
+InvalidArgument = require("hypothesis.errors", "sc_symbolic.strategies").InvalidArgument
+
+from .model import FORMAT, from_dict  # noqa: E402 (after the hypothesis check)
 
 TERMINALS = ("goal", "fail")
 

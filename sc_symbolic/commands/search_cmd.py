@@ -52,11 +52,12 @@ class _Progress:
         self.seen = 0
         if not enabled:
             return
-        try:
-            from tqdm import tqdm
-        except ImportError:
+        from ..optional_deps import optional
+
+        module = optional("tqdm")
+        if module is None:
             return
-        self.bar = tqdm(total=None, unit=" models", file=sys.stderr, dynamic_ncols=True, desc="search")
+        self.bar = module.tqdm(total=None, unit=" models", file=sys.stderr, dynamic_ncols=True, desc="search")
 
     def __call__(self, checked, best_key):
         if self.bar is None:

@@ -71,6 +71,10 @@ def run(args) -> int:
 
     if args.max_return_states is not None and args.max_return_states < 1:
         raise ModelError("--max-return-states", f"{args.max_return_states}", "a positive integer")
+    if args.plot:
+        from ..display import matplotlib_canvas
+
+        matplotlib_canvas()  # without matplotlib: the install hint before any work
     thresholds = parse_thresholds(args.thresholds) if args.thresholds is not None else None
     model = load_model_file(args.model, args.policy)
     rows = amplification_sweep(model, thresholds, args.max_return_states)

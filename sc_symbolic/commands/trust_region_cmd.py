@@ -107,6 +107,10 @@ def run_trust_region(args) -> int:
     from ..model import load_model_file, parse_settings
     from ..optimum import trust_region_optimum, value_curve
 
+    if args.plot:
+        from ..display import matplotlib_canvas
+
+        matplotlib_canvas()  # without matplotlib: the install hint before any work
     radius = parse_number(args.radius, "--radius")
     if radius < 0:
         raise ModelError("--radius", f"{args.radius} is negative", "the trust-region radius δ must be ≥ 0")

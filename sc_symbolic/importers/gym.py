@@ -22,6 +22,7 @@ from collections import deque
 from fractions import Fraction
 
 from ..errors import ModelError, UnsupportedModelError
+from ..optional_deps import require
 
 FORMAT = "sc-symbolic/mdp-1"
 MAX_DENOMINATOR = 1000
@@ -71,7 +72,7 @@ def _family(env_id: str) -> str:
 
 def resolve_env_id(env_id: str) -> str:
     """``env_id`` if registered, else the registered id with the same name and another version."""
-    from gymnasium.envs.registration import registry
+    registry = require("gymnasium.envs.registration", "Gymnasium import").registry
 
     if env_id in registry:
         return env_id
@@ -85,10 +86,7 @@ def resolve_env_id(env_id: str) -> str:
 
 def make_env(env_id: str, **kwargs):
     """The unwrapped Gymnasium environment (``render_mode=None``)."""
-    try:
-        import gymnasium
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise UnsupportedModelError("Gymnasium import needs gymnasium (pip install 'sc_symbolic[gym]')") from None
+    gymnasium = require("gymnasium", "Gymnasium import")
     resolved = resolve_env_id(env_id)
     try:
         env = gymnasium.make(resolved, **kwargs)

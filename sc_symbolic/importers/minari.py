@@ -22,11 +22,9 @@ from .trajectories import EmpiricalCounts, success_rule
 
 
 def _minari():
-    try:
-        import minari
-    except ImportError:
-        raise ModelError("import minari", "minari is not installed", "pip install 'sc-symbolic[minari]'") from None
-    return minari
+    from ..optional_deps import require
+
+    return require("minari", "import minari")
 
 
 def _integer(value, where: str) -> int:
@@ -62,7 +60,9 @@ def import_minari(dataset_id: str, success_states=None, return_at_least=None, da
         except Exception as exc:  # minari raises several types for a missing or broken dataset
             raise ModelError(f"minari dataset {describe_value(dataset_id)}", f"cannot load: {exc}".splitlines()[0],
                              "create it locally first (MINARI_DATASETS_PATH); nothing is downloaded") from None
-    from gymnasium import spaces
+    from ..optional_deps import require
+
+    spaces = require("gymnasium.spaces", "import minari")
 
     for name, space in (("observation", dataset.observation_space), ("action", dataset.action_space)):
         if not isinstance(space, spaces.Discrete):

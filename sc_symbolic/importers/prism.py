@@ -36,11 +36,9 @@ _CONSTANT_VALUE = re.compile(r"(true|false|[+-]?\d+(\.\d+)?([eE][+-]?\d+)?(/\d+)
 
 
 def _stormpy():
-    try:
-        import stormpy
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise UnsupportedModelError("PRISM import needs stormpy (pip install 'sc_symbolic[prism]')") from None
-    return stormpy
+    from ..optional_deps import require
+
+    return require("stormpy", "PRISM import")
 
 
 @contextmanager
@@ -374,6 +372,7 @@ def import_prism_within(seconds: float, path, *args, **kwargs) -> dict:
 
     if not 0 < seconds <= MAX_BUILD_SECONDS:  # also NaN
         raise ModelError("--timeout", f"{seconds:g} seconds", f"give a number of seconds in (0, {MAX_BUILD_SECONDS}]")
+    _stormpy()  # missing stormpy: one line here, not from inside the build process
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_import_child, args=(sender, seconds, (path, *args), kwargs), daemon=True)

@@ -3,22 +3,17 @@
 The same batches ``Random(f"{seed}:{batch}")`` as the local engine, submitted
 ``4 × workers`` at a time and consumed in batch order, so a cluster run finds
 the same witness as a local one.  Imports dask only inside functions;
-without dask, ``require_dask`` raises ``UnsupportedModelError`` (exit 2).
+without dask, ``require_dask`` raises ``MissingDependencyError`` (exit 2).
 """
 
 from __future__ import annotations
 
-from ..errors import UnsupportedModelError
-
 
 def require_dask():
-    """The ``dask.distributed`` module, or UnsupportedModelError with an installation hint."""
-    try:
-        import dask.distributed as distributed
-    except ImportError:
-        raise UnsupportedModelError("--scheduler needs dask.distributed, which is not installed "
-                                    "(pip install 'sc-symbolic[distributed]')") from None
-    return distributed
+    """The ``dask.distributed`` module, or MissingDependencyError naming the ``distributed`` extra."""
+    from ..optional_deps import require
+
+    return require("dask.distributed", "--scheduler")
 
 
 def run_random_distributed(address, batch, property_name, bounds, seed, clock, batch_size, progress) -> tuple:

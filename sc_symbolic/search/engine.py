@@ -331,6 +331,9 @@ class _Stop(Exception):
 
 
 def _run_hypothesis(prop, bounds, seed, clock) -> tuple:
+    from ..optional_deps import require
+
+    require("hypothesis", "--method hypothesis")
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import NoSuchExample
 

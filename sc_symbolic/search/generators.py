@@ -224,7 +224,9 @@ def exhaustive_candidates(bounds: Bounds, n_states: int):
 
 def candidates_strategy(bounds: Bounds):
     """A Hypothesis strategy of candidates within ``bounds``; shrinks towards small models."""
-    from hypothesis import strategies as st
+    from ..optional_deps import require
+
+    st = require("hypothesis.strategies", "--method hypothesis")
 
     max_out = _max_outcomes_for(bounds)
     max_act = min(bounds.max_actions, bounds.max_denominator)

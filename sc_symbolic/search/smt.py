@@ -14,7 +14,7 @@ A ``sat`` answer is turned into exact rationals (z3 rationals as they are;
 algebraic numbers rounded to nearby rationals, the last entry of each row
 taking the rest so rows sum to exactly 1), then RE-CHECKED exactly by the
 engine and shrunk; nothing z3 says is trusted on its own.  Without z3,
-``run_smt`` raises ``UnsupportedModelError``.
+``run_smt`` raises ``MissingDependencyError`` (extra ``smt``).
 """
 
 from __future__ import annotations
@@ -34,13 +34,10 @@ MAX_SHAPES = 10_000
 
 
 def require_z3():
-    """The ``z3`` module, or UnsupportedModelError with an installation hint."""
-    try:
-        import z3
-    except ImportError:
-        raise UnsupportedModelError("--method smt needs z3-solver, which is not installed "
-                                    "(pip install 'sc-symbolic[smt]')") from None
-    return z3
+    """The ``z3`` module, or MissingDependencyError naming the ``smt`` extra."""
+    from ..optional_deps import require
+
+    return require("z3", "--method smt")
 
 
 def shape_of(candidate: Candidate) -> tuple:
