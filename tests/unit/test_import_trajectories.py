@@ -212,7 +212,7 @@ def test_import_minari_without_minari_is_one_line(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "minari", None)
     assert main(["import", "minari", "some/dataset-v0", "--return-at-least", "1"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "minari is not installed" in err
+    assert err.count("\n") == 1 and "not installed: pip install \"sc-symbolic[minari]\"" in err
 
 
 def test_success_options_exclude_each_other(tmp_path, capsys):
