@@ -77,6 +77,24 @@ def _show(x) -> str:
     return str(x)
 
 
+def _exact_text(x) -> str:
+    """The full exact text ``p/q`` (or ``p``) of a rational, of any size: names must be injective."""
+    numerator, denominator = int(x.numerator), int(x.denominator)
+    digits = (lambda n: str(_mpz(n))) if _mpz is not None else _int_text
+    return digits(numerator) if denominator == 1 else f"{digits(numerator)}/{digits(denominator)}"
+
+
+def _int_text(n: int) -> str:
+    """Decimal text of an int beyond CPython's 4300-digit ``str`` limit (divide and conquer)."""
+    if n < 0:
+        return "-" + _int_text(-n)
+    if n < 10 ** 4000:
+        return str(n)
+    k = n.bit_length() * 3 // 20  # about half the number of decimal digits
+    high, low = divmod(n, 10 ** k)
+    return _int_text(high) + _int_text(low).zfill(k)
+
+
 def _describe(value) -> str:
     """A short, printable description of any input value — never its whole text, which may be huge
     (and ``repr`` of an int beyond 4,300 digits raises)."""
@@ -353,7 +371,7 @@ def _analysed(m: _Model) -> _Analysed:
     def visit(s, t, c) -> str:
         key = (s, t if track_t and m.states[s] else None, c if track_c else None)
         if key not in label_of:
-            label = s + (f"|t={key[1]}" if key[1] is not None else "") + (f"|G={_show(c)}" if track_c else "")
+            label = s + (f"|t={key[1]}" if key[1] is not None else "") + (f"|G={_exact_text(c)}" if track_c else "")
             if label in origin or len(origin) >= MAX_STATES:
                 raise _Refused(f"analysed model: state {label!r} arises twice, or more than {MAX_STATES} states")
             label_of[key], origin[label] = label, key

@@ -400,3 +400,37 @@ def test_values_of_any_size_are_described_in_one_short_line(value):
         cert["report"]["J"] = value
     failure = _mutated(edit)[0]
     assert failure.startswith("J: ") and "not a rational string" in failure and len(failure) < 200
+
+
+def test_augmented_state_names_are_exact_so_long_returns_never_collide(tmp_path, capsys):
+    """Two accumulated returns of 13,002 bits each once printed as the same shortened name."""
+    import json
+
+    from sc_symbolic.cli import main
+
+    a, b = 2 ** 13001 + 1, 2 ** 13001 + 3
+    model = {"format": "sc-symbolic/mdp-1", "name": "long returns", "initial": {"s0": "1"},
+             "states": {"s0": {"a": [{"to": "s1", "p": "1", "r": str(a)}], "b": [{"to": "s1", "p": "1", "r": str(b)}]},
+                        "s1": {"x": [{"to": "end", "p": "1/2", "r": "0"}, {"to": "end", "p": "1/2", "r": "1"}]},
+                        "end": {}},
+             "success": {"return_at_least": str(b)}, "policy": "uniform"}
+    path = tmp_path / "long_returns.json"
+    path.write_text(json.dumps(model))
+    assert main(["check", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["verified"] is True and len(report["states"]) == 3
+
+
+def test_exact_text_prints_every_digit_with_either_rational_type():
+    import sys
+    from fractions import Fraction
+
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        for n in (0, -7, 10 ** 4000, 10 ** 9000 + 1, -(3 ** 20000)):
+            assert kernel._int_text(n) == str(n)
+            assert kernel._exact_text(Fraction(n, 7)) == str(Fraction(n, 7))
+            assert kernel._exact_text(kernel.Q(n)) == str(n)
+    finally:
+        sys.set_int_max_str_digits(limit)
