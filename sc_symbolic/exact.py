@@ -46,6 +46,7 @@ MAX_PARAMETRIC_DEGREE = 256
 MAX_PARAMETRIC_TERMS = 2_000
 MAX_JSON_DEPTH = 64
 MAX_JSON_CONTAINERS = 4_000_000
+_LITERAL_BOUND = 10 ** MAX_NUMBER_CHARS
 
 # ASCII digits only: ``\d`` would also match '١' or '１', which int() accepts but mpz refuses.
 _NUMBER = re.compile(
@@ -180,14 +181,23 @@ def parse_number(value, where: str = ""):
         denominator = _int_from_str(match.group("den"))
         if denominator == 0:
             raise ModelError(where, f"{value!r} divides by zero", "a fraction needs a non-zero denominator")
-        return rational(sign * _int_from_str(match.group("int")), denominator)
-    return _decimal_to_rational(match.group("mant"), match.group("exp"), sign, where)
+        q = rational(sign * _int_from_str(match.group("int")), denominator)
+    else:
+        q = _decimal_to_rational(match.group("mant"), match.group("exp"), sign, where)
+    _check_bits(q, where)
+    return q
 
 
 def _check_bits(q, where: str, error=ModelError) -> None:
-    """Refuse a number whose numerator and denominator exceed MAX_RESULT_BITS together."""
+    """Refuse a number that is too large: more than MAX_RESULT_BITS bits in its numerator and denominator
+    together, or more than MAX_NUMBER_CHARS digits in either, in lowest terms.  The second rule keeps
+    every accepted number writable as a literal that the parsers (the engine's and the kernel's) read
+    back: ``"0.5e-10000"`` is 1/(2·10¹⁰⁰⁰⁰), whose denominator has 10,001 digits."""
     if int(q.numerator).bit_length() + int(q.denominator).bit_length() > MAX_RESULT_BITS:
         raise error(where, "number is too large", f"at most {MAX_RESULT_BITS} bits per number")
+    if abs(int(q.numerator)) >= _LITERAL_BOUND or int(q.denominator) >= _LITERAL_BOUND:
+        raise error(where, "number is too large: its numerator or denominator in lowest terms has more than "
+                    f"{MAX_NUMBER_CHARS} digits", f"at most {MAX_NUMBER_CHARS} digits in a numerator or denominator")
 
 
 def is_plain_number(text: str) -> bool:
@@ -609,7 +619,10 @@ def parse_expression(text, domain=_NUMERIC, where: str = ""):
     if len(text) > MAX_EXPRESSION_CHARS:
         raise ExpressionError(where, f"expression with {len(text)} characters",
                               f"at most {MAX_EXPRESSION_CHARS} characters")
-    return _Parser(text, domain, where).parse()
+    value = _Parser(text, domain, where).parse()
+    if not domain.parametric:
+        _check_bits(value, where, ExpressionError)
+    return value
 
 
 # ---------------------------------------------------------------- JSON

@@ -117,6 +117,8 @@ def _describe(value) -> str:
 # ASCII digits only, as in the engine: ``\d`` would also match '١', which int() reads as 1.
 _TOKEN = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]{1,5}))?|(\*\*|[-+*/()]))")
 _RATIONAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:/([1-9][0-9]*))?")
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+/[0-9]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+MAX_EXPRESSION = 1_000  # characters in a model number that is not a plain literal, as in the engine
 
 
 def _int(text: str) -> int:
@@ -161,11 +163,16 @@ def _sized(x):
 
 
 def _decimal(mantissa: str, exponent, where: str):
-    """mantissa · 10**exponent exactly (``"0.25"``, ``"1e-3"``), never through a binary float."""
+    """mantissa · 10**exponent exactly (``"0.25"``, ``"1e-3"``), never through a binary float.
+
+    The engine's limits (docs/limits.md): at most MAX_SHIFT digits in the mantissa and a written
+    exponent of at most ±MAX_SHIFT, so ``"0.5e-10000"`` (10⁻¹⁰⁰⁰¹ · 5) is read by both."""
     whole, _, frac = mantissa.partition(".")
+    if len(whole) + len(frac) > MAX_SHIFT:
+        raise _Refused(f"{where}: a decimal with {len(whole) + len(frac)} digits (at most {MAX_SHIFT})")
+    if abs(int(exponent or 0)) > MAX_SHIFT:
+        raise _Refused(f"{where}: decimal exponent {exponent} is too large (at most ±{MAX_SHIFT})")
     shift = int(exponent or 0) - len(frac)
-    if abs(shift) > MAX_SHIFT:
-        raise _Refused(f"{where}: decimal exponent {shift} is too large")
     digits = _int(whole + frac)
     return _sized(Q(digits * 10**shift) if shift >= 0 else Q(digits, 10**-shift))
 
@@ -180,6 +187,8 @@ def _expression(text: str, where: str):
         raise _Refused(f"{where}: {what} in {text[:80]!r} (numbers, + - * /, parentheses, ** integer ≤ 32)")
     if len(text) > MAX_TEXT:
         fail(f"more than {MAX_TEXT} characters")
+    if len(text) > MAX_EXPRESSION and _PLAIN.fullmatch(text) is None:
+        fail(f"an expression of more than {MAX_EXPRESSION} characters (a plain number may be longer)")
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
@@ -234,7 +243,15 @@ def _expression(text: str, where: str):
     value = expr(0)
     if tokens[i] is not None:
         fail(f"unexpected {tokens[i]!r}")
-    return value
+    return _writable(value, where)
+
+
+def _writable(x, where: str):
+    """``x``, if its lowest-terms numerator and denominator have at most MAX_SHIFT digits each: the
+    engine refuses larger model numbers, so every number a certificate repeats can be read back."""
+    if abs(x.numerator) >= _power_of_ten(MAX_SHIFT) or x.denominator >= _power_of_ten(MAX_SHIFT):
+        raise _Refused(f"{where}: a number whose numerator or denominator has more than {MAX_SHIFT} digits")
+    return x
 
 
 _SHORT_RATIONAL = re.compile(r"\s*(-?)([0-9]{1,40})(?:/([0-9]{1,40}))?\s*")
@@ -250,7 +267,7 @@ def _number(value, where: str):
             return Q(-int(numerator) if sign else int(numerator), int(denominator or 1))
         return _expression(value, where)
     if isinstance(value, RATIONALS) and not isinstance(value, bool):
-        return Q(int(value.numerator), int(value.denominator))
+        return _writable(_sized(Q(int(value.numerator), int(value.denominator))), where)
     raise _Refused(f"{where}: {_describe(value)} is not an exact number" + " (never a float)" * isinstance(value, float))
 
 
