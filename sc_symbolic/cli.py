@@ -170,6 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    """If standard output cannot take its buffered text (a full disk, a closed pipe), point it at
+    /dev/null, so that the interpreter's final flush does not print a second message after ours."""
+    import os
+
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -181,7 +195,9 @@ def main(argv=None) -> int:
         if args.standalone and not args.latex:
             parser.error("--standalone only goes with --latex")
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at interpreter exit
+        return status
     except ScError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -189,7 +205,13 @@ def main(argv=None) -> int:
         print(f"error: input too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
         return 2
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:  # the environment, not the model: a full disk, an unreadable device, the network
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else " (standard output or a file)"
+        print(f"error: input/output failed{where}: {exc.strerror or exc}", file=sys.stderr)
+        _silence_stdout()
+        return 2
     except Exception as exc:  # never a traceback: report an internal error in one line
         print(f"internal error: {type(exc).__name__}: {exc} (please report this model)", file=sys.stderr)
         return 2

@@ -8,12 +8,18 @@ without dask, ``require_dask`` raises ``MissingDependencyError`` (exit 2).
 
 from __future__ import annotations
 
+from ..errors import UnsupportedModelError
+
 
 def require_dask():
     """The ``dask.distributed`` module, or MissingDependencyError naming the ``distributed`` extra."""
     from ..optional_deps import require
 
     return require("dask.distributed", "--scheduler")
+
+
+#: Seconds to wait for a scheduler before giving up with a clear message.
+CONNECT_TIMEOUT = 10
 
 
 def run_random_distributed(address, batch, property_name, bounds, seed, clock, batch_size, progress) -> tuple:
@@ -24,8 +30,13 @@ def run_random_distributed(address, batch, property_name, bounds, seed, clock, b
     """
     distributed = require_dask()
     own = isinstance(address, str)
-    client = distributed.Client(address) if own else (address if isinstance(address, distributed.Client)
-                                                      else distributed.Client(address))
+    try:
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT) if own else (
+            address if isinstance(address, distributed.Client) else distributed.Client(address))
+    except (ValueError, TypeError, OSError, TimeoutError) as exc:
+        shown = address if own and len(address) <= 200 else type(address).__name__
+        raise UnsupportedModelError(f"--scheduler: cannot connect to {shown!r}: {str(exc)[:200]} "
+                                    "(give the address of a running dask scheduler, e.g. tcp://host:8786)") from None
     try:
         width = max(1, 4 * max(1, len(client.scheduler_info().get("workers", {}))))
         checked = 0

@@ -1,0 +1,36 @@
+"""The environment fails, not the model: one clear line and exit 2, never "internal error".
+
+Red-team cases (issue #17): standard output on a full device, a dask scheduler
+address that is malformed.  Each runs the real command in a subprocess.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(args, stdout=subprocess.PIPE):
+    return subprocess.run([sys.executable, "-m", "sc_symbolic.cli", *args], stdout=stdout, stderr=subprocess.PIPE,
+                          text=True, timeout=60, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_standard_output_on_a_full_device(extra):
+    with open("/dev/full", "w") as full:
+        result = run(["check", "examples/gridworld.json", *extra], stdout=full)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: input/output failed")
+    assert "No space left on device" in result.stderr
+
+
+def test_a_malformed_scheduler_address_is_named():
+    pytest.importorskip("distributed")
+    result = run(["search", "misalignment", "--scheduler", "bogus::addr", "--budget", "10"])
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: --scheduler: cannot connect to")
