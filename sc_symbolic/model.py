@@ -481,10 +481,13 @@ def from_dict(data, name: str | None = None) -> Model:
 
 
 def _sympy_name(name: str) -> bool:
-    """True when SymPy would read ``name`` back as one of its own objects (``I``, ``E``, ``gamma``, …)."""
+    """True when SymPy would read ``name`` back as one of its own objects (``I``, ``E``, ``gamma``, …)
+    or as a Python builtin (``print``, ``open``, ``__import__``, ``sum``, …): its namespace holds both."""
+    import builtins
+
     import sympy
 
-    return name in vars(sympy)
+    return name in vars(sympy) or name in vars(builtins)
 
 
 def _parameters(raw) -> dict:
@@ -498,7 +501,8 @@ def _parameters(raw) -> dict:
             raise ModelError(where, f"{describe_value(k)} is not a valid parameter name",
                              "parameter names are identifiers [A-Za-z_][A-Za-z0-9_]*")
         if keyword.iskeyword(k) or _sympy_name(k):
-            raise ModelError(where, f"parameter name {k!r} is a Python keyword or a SymPy name (E, I, S, oo, gamma, …)",
+            raise ModelError(where, f"parameter name {k!r} is a Python keyword or builtin, or a SymPy name "
+                             "(E, I, S, oo, gamma, print, sum, …)",
                              f"report expressions must read back with sympy.sympify: rename it, e.g. {k + '_'!r}")
         if not isinstance(bounds, list) or len(bounds) != 2:
             raise ModelError(where, "bounds are not a pair", "a parameter declares [lo, hi]")

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sc_symbolic.cli import main
 
@@ -97,3 +99,33 @@ def test_verify_refuses_an_invalid_model_as_invalid_input(capsys, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(model))
     refused(capsys, ["verify", str(bad), str(certificate)], "initial")
+
+
+@pytest.mark.parametrize("name", ["print", "exec", "eval", "open", "__import__", "sum", "max", "vars"])
+def test_builtin_parameter_names_are_refused(tmp_path, capsys, name):
+    """The red team's names were accepted, then their report strings failed sympy.sympify."""
+    model = {"format": "sc-symbolic/mdp-1", "parameters": {name: ["0", "1"]}, "initial": {"s": "1"},
+             "states": {"s": {"a": {"w": name, "l": f"1 - {name}"}, "b": {"w": "1/2", "l": "1/2"}}, "w": {}, "l": {}},
+             "success": {"states": ["w"]}, "policy": "uniform"}
+    path = tmp_path / "builtin.json"
+    path.write_text(json.dumps(model))
+    refused(capsys, ["check", str(path)], "builtin")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True))
+def test_every_accepted_parameter_name_reads_back_as_a_symbol(name):
+    """sympify here reads only the tool's own report text (a test oracle, not user input)."""
+    import sympy
+
+    from sc_symbolic.errors import ScError
+    from sc_symbolic.model import load_model
+
+    model = {"format": "sc-symbolic/mdp-1", "parameters": {name: ["0", "1"]}, "initial": {"s": "1"},
+             "states": {"s": {"a": {"w": name, "l": f"1 - {name}"}, "b": {"w": "1/2", "l": "1/2"}}, "w": {}, "l": {}},
+             "success": {"states": ["w"]}, "policy": "uniform"}
+    try:
+        load_model(model)
+    except ScError:
+        return
+    assert sympy.sympify(f"{name}/2 + 1/4").free_symbols == {sympy.Symbol(name)}
