@@ -27,19 +27,25 @@ PRISM_KEYWORDS = frozenset(
     "A bool clock const ctmc C double dtmc E endinit endinvariant endmodule endobservables endrewards "
     "endsystem false formula filter func F global G init invariant I int label max mdp min module X "
     "nondeterministic observable observables of Pmax Pmin P pomdp popt probabilistic prob pta R "
-    "rate rewards Rmax Rmin S stochastic system true U W smg player endplayer coalition".split())
+    "rate rewards Rmax Rmin S stochastic system true U W smg player endplayer coalition "
+    # Storm also reserves these (it refuses them as action labels): model types and function names
+    "ctmdp ma floor ceil pow mod log round".split())
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def prism_action_name(action: str) -> str:
     """A PRISM action label for ``action``: itself when it is a PRISM identifier, else mangled.
 
+    The mangling is injective: ``a_`` then the ASCII letters and digits as they are and every
+    other character as ``_<hex code point>_`` (so ``&03`` → ``a__26_03`` and ``☃`` → ``a__2603_``);
+    names that start with ``a_`` are always mangled, so no two actions share a label.
+
     >>> prism_action_name("left"), prism_action_name("c0"), prism_action_name("go right"), prism_action_name("init")
-    ('left', 'c0', 'a_go_20right', 'a_init')
+    ('left', 'c0', 'a_go_20_right', 'a_init')
     """
     if _IDENTIFIER.fullmatch(action) and action not in PRISM_KEYWORDS and not action.startswith("a_"):
         return action
-    mangled = "".join(c if c.isalnum() and c.isascii() else f"_{ord(c):02x}" for c in action)
+    mangled = "".join(c if c.isalnum() and c.isascii() else f"_{ord(c):x}_" for c in action)
     return "a_" + mangled
 
 

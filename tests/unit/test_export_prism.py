@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sc_symbolic.errors import UnsupportedModelError
 from sc_symbolic.exact import parse_number
 from sc_symbolic.exporters import to_prism as lazy_to_prism
-from sc_symbolic.exporters.prism import prism_action_name, to_prism
+from sc_symbolic.exporters.prism import PRISM_KEYWORDS, prism_action_name, to_prism
 from sc_symbolic.model import build_model, load_model
 
 BANDIT = {"s": {"safe": [{"to": "end", "p": "1", "r": "1"}],
@@ -70,8 +72,9 @@ def test_horizon_models_export_their_time_indexed_states():
 def test_action_names_are_prism_identifiers():
     assert prism_action_name("send1") == "send1"
     assert prism_action_name("module") == "a_module"
-    assert prism_action_name("a_b") == "a_a_5fb"
-    assert prism_action_name("go-left") == "a_go_2dleft"
+    assert prism_action_name("a_b") == "a_a_5f_b"
+    assert prism_action_name("go-left") == "a_go_2d_left"
+    assert prism_action_name("&03") != prism_action_name("☃")
 
 
 def test_storm_parses_the_export_and_agrees(tmp_path):
@@ -102,3 +105,22 @@ def test_numbers_beyond_64_bits_use_storm_rational_literals(tmp_path):
     chain = stormpy.build_model[stormpy.Rational](stormpy.parse_prism_program(str(path)))
     values = sorted(str(entry.value) for entry in chain.transition_matrix.get_row(0))
     assert values == sorted([big, rest])
+
+
+@given(st.lists(st.text(min_size=1, max_size=6), min_size=2, max_size=6, unique=True))
+def test_action_labels_are_injective_identifiers_that_are_not_keywords(actions):
+    labels = [prism_action_name(a) for a in actions]
+    assert len(set(labels)) == len(labels)
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", label) and label not in PRISM_KEYWORDS for label in labels)
+
+
+@pytest.mark.parametrize("keyword", ["floor", "ceil", "ctmdp", "ma", "min", "max", "init", "module", "pow", "log"])
+def test_storm_reads_an_export_whose_actions_are_keywords(tmp_path, keyword):
+    stormpy = pytest.importorskip("stormpy")
+    model = build_model({"a": {keyword: {"w": "1/2", "a": "1/2"}, "&03": {"w": "1"}, "☃": {"a": "1"}}, "w": {}},
+                        {"a": 1}, success_states=["w"])
+    path = tmp_path / "m.prism"
+    path.write_text(to_prism(model))
+    program = stormpy.parse_prism_program(str(path))
+    built = stormpy.build_model(program)
+    assert built.nr_states == 2 and built.nr_choices == 4
