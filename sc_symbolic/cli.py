@@ -80,7 +80,7 @@ def cmd_verify(args) -> int:
     load_model_file(args.model, args.policy, threshold=args.threshold)  # invalid input: exit 2
     result = verify_files(args.model, args.certificate, args.threshold, args.policy)
     if result.unreadable:
-        print(f"error: {result.failures[0]}", file=sys.stderr)
+        print(f"error: {capped(result.failures[0])}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps({"ok": result.ok, "failures": result.failures}, indent=1, ensure_ascii=False))
@@ -128,7 +128,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with usage errors on one line of stderr (exit 2), like every other invalid input."""
 
     def error(self, message):
-        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"error: {self.prog}: {capped(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,6 +170,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Characters of an error message shown on its one line; the rest is summarised by its length.
+MAX_ERROR_CHARS = 1_000
+
+
+def capped(message: str) -> str:
+    """``message`` on one readable line: at most MAX_ERROR_CHARS characters, then its total size.
+
+    >>> capped("x" * 5)
+    'xxxxx'
+    >>> len(capped("y" * 100_000)) < 1_100
+    True
+    """
+    message = message.replace("\n", " ").replace("\r", " ")
+    if len(message) <= MAX_ERROR_CHARS:
+        return message
+    return f"{message[:MAX_ERROR_CHARS]}… (message cut: {len(message):,} characters in all)"
+
+
 def _silence_stdout() -> None:
     """If standard output cannot take its buffered text (a full disk, a closed pipe), point it at
     /dev/null, so that the interpreter's final flush does not print a second message after ours."""
@@ -199,7 +217,7 @@ def main(argv=None) -> int:
         sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at interpreter exit
         return status
     except ScError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {capped(str(exc))}", file=sys.stderr)
         return 2
     except (RecursionError, MemoryError) as exc:
         print(f"error: input too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
@@ -213,7 +231,7 @@ def main(argv=None) -> int:
         _silence_stdout()
         return 2
     except Exception as exc:  # never a traceback: report an internal error in one line
-        print(f"internal error: {type(exc).__name__}: {exc} (please report this model)", file=sys.stderr)
+        print(f"internal error: {type(exc).__name__}: {capped(str(exc))} (please report this model)", file=sys.stderr)
         return 2
 
 

@@ -34,3 +34,20 @@ def test_a_malformed_scheduler_address_is_named():
     result = run(["search", "misalignment", "--scheduler", "bogus::addr", "--budget", "10"])
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: --scheduler: cannot connect to")
+
+
+def test_an_error_line_is_capped_at_a_readable_length(monkeypatch, capsys):
+    """The red team saw 180–465 KB single-line errors: every message is cut, with its total size."""
+    from sc_symbolic import cli
+    from sc_symbolic.errors import ModelError
+
+    def explode(args):
+        raise ModelError("states", "x" * 465_000 + "\nsecond line", "a rule")
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(parser, "parse_args", lambda argv: type("Args", (), {"command": "verify", "run": explode})())
+    assert cli.main(["verify"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < cli.MAX_ERROR_CHARS + 100
+    assert "465,0" in err and "characters in all" in err
