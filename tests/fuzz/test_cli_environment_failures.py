@@ -46,7 +46,8 @@ def test_an_error_line_is_capped_at_a_readable_length(monkeypatch, capsys):
 
     parser = cli.build_parser()
     monkeypatch.setattr(cli, "build_parser", lambda: parser)
-    monkeypatch.setattr(parser, "parse_args", lambda argv: type("Args", (), {"command": "verify", "run": explode})())
+    monkeypatch.setattr(parser, "parse_args", lambda argv: type("Args", (), {"command": "verify",
+                                                                            "run": staticmethod(explode)})())
     assert cli.main(["verify"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and len(err) < cli.MAX_ERROR_CHARS + 100
