@@ -97,3 +97,18 @@ def test_model_with_huge_denominators_samples_every_outcome():
         seen.add(env.state_names[obs])
         assert term and info["success"] == (env.state_names[obs] == "win")
     assert seen == {"lose"}
+
+
+def test_success_of_a_return_threshold_model_is_the_return_reaching_tau():
+    from sc_symbolic.envs import ModelEnv
+    env = ModelEnv("examples/threshold_misalignment.json")
+    env.reset(seed=5)
+    lottery = env.action_names.index("lottery")
+    outcomes = set()
+    for _ in range(60):
+        env.reset()
+        obs, reward, terminated, truncated, info = env.step(lottery)
+        assert terminated and not truncated and info["return"] == reward
+        assert info["success"] == (reward >= 1)
+        outcomes.add(reward)
+    assert outcomes == {0.0, 4.0}
