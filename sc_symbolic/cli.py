@@ -57,10 +57,9 @@ def cmd_check(args) -> int:
             report.setdefault("notes", []).append("no outcome carries a reward: every return is 0, so every "
                                                   "episode that terminates succeeds iff 0 >= tau")
     if args.certificate:
-        from .commands import writing
+        from .output import write_text
 
-        with writing("--certificate", args.certificate), open(args.certificate, "w", encoding="utf-8") as handle:
-            json.dump(build_certificate(analysis, report), handle, indent=1)
+        write_text(args.certificate, json.dumps(build_certificate(analysis, report), indent=1), "--certificate")
     if args.json:
         print(json.dumps(report, indent=1, ensure_ascii=False))
     elif args.latex:

@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .optional_deps import require
+from .output import write_text
 from .reference import INFINITE, MEANING, QUANTITIES, ExactReference, exact_reference
 
 #: Where failing models are written unless told otherwise (or by ``$SC_SYMBOLIC_FAILURES``).
@@ -57,7 +58,7 @@ def dump_model(model, directory=None) -> Path:
     folder = failure_dir(directory)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text, "failure model")
     WRITTEN.append(path)
     return path
 

@@ -105,5 +105,7 @@ def plot_value_curve(curve, marker=None, path=None, *, delta_max=None, samples: 
     axes.set_title(title)
     axes.legend(loc="lower right")
     if path is not None:
-        figure.savefig(path, dpi=100)
+        from .output import save_figure
+
+        save_figure(figure, path, dpi=100)
     return figure

@@ -174,7 +174,7 @@ def _decimal(mantissa: str, exponent, where: str):
         raise _Refused(f"{where}: decimal exponent {exponent} is too large (at most ±{MAX_SHIFT})")
     shift = int(exponent or 0) - len(frac)
     digits = _int(whole + frac)
-    return _sized(Q(digits * 10**shift) if shift >= 0 else Q(digits, 10**-shift))
+    return _writable(_sized(Q(digits * 10**shift) if shift >= 0 else Q(digits, 10**-shift)), where)
 
 
 def _expression(text: str, where: str):

@@ -75,5 +75,7 @@ def plot_sweep(rows, path=None, title: str | None = None):
     if title:
         figure.suptitle(title)
     if path is not None:
-        figure.savefig(path, dpi=110)
+        from .output import save_figure
+
+        save_figure(figure, path, dpi=110)
     return figure

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import sys
 
-from . import writing
+from ..output import check_target, write_text
 
 
 def _policy_argument(text):
@@ -45,44 +45,13 @@ def _write_model(data, output) -> int:
     model = load_model(data)
     text = json.dumps(data, indent=1, ensure_ascii=False)
     if output and output != "-":
-        with writing("-o", output), open(output, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        write_text(output, text + "\n", "-o")
         terminal = sum(1 for acts in model.states.values() if not acts)
         print(f"wrote {output}: {len(model.states)} states ({terminal} terminal), "
               f"{len(model.success_states or ())} success states", file=sys.stderr)
     else:
         print(text)
     return 0
-
-
-def _write_atomically(output: str, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``output``, then ``os.replace`` it into place.
-
-    Only a new path or an existing regular file is written: a device (``/dev/full``), a
-    directory or a symbolic link is refused, never replaced.
-    """
-    import os
-    import stat
-    import tempfile
-
-    from ..errors import ModelError
-
-    directory = os.path.dirname(os.path.abspath(output))
-    if os.path.lexists(output):
-        mode = os.lstat(output).st_mode
-        if not stat.S_ISREG(mode):
-            kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a directory" if stat.S_ISDIR(mode)
-                    else "not a regular file")
-            raise ModelError("-o", f"cannot write {output!r}: it is {kind}", "give a path to a new or regular file")
-    with writing("-o", output):
-        fd, temporary = tempfile.mkstemp(prefix=".sc-symbolic-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temporary, output)
-        except BaseException:
-            os.unlink(temporary)
-            raise
 
 
 def _write_empirical(data, output) -> int:
@@ -93,7 +62,7 @@ def _write_empirical(data, output) -> int:
     if not output or output == "-":
         print(text, end="")
         return 0
-    _write_atomically(output, text)
+    write_text(output, text, "-o")
     counts = data["x-data"]
     terminal = sum(1 for acts in model.states.values() if not acts)
     print(f"wrote {output}: {counts['episodes']} episodes ({counts['successful']} successful), "
@@ -139,14 +108,12 @@ def cmd_export_prism(args) -> int:
     if not args.output or args.output == "-":
         print(to_prism(model, induced=args.induced), end="")
         return 0
-    written = [args.output]
-    with writing("-o", args.output), open(args.output, "w", encoding="utf-8") as handle:
-        handle.write(to_prism(model))
+    texts = {args.output: to_prism(model)}  # every text exists before any file is touched
     if args.induced:
-        induced = induced_path(args.output)
-        with writing("-o", induced), open(induced, "w", encoding="utf-8") as handle:
-            handle.write(to_prism(model, induced=True))
-        written.append(induced)
+        texts[induced_path(args.output)] = to_prism(model, induced=True)
+    for path in texts:
+        check_target(path, "-o")
+    written = [write_text(path, text, "-o") for path, text in texts.items()]
     print("wrote " + " and ".join(written), file=sys.stderr)
     return 0
 

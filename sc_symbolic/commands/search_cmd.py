@@ -2,11 +2,12 @@
 
     sc-symbolic search PROPERTY --max-states N --max-actions N --max-outcomes N --max-denominator N
         [--max-reward N] --seed S (--budget N | --time T) --method random|exhaustive|hypothesis|smt
-        --workers W --out DIR [--json] [--quiet] [--scheduler ADDRESS]
+        --workers W --out DIR [--force] [--json] [--quiet] [--scheduler ADDRESS]
 
 Exit 0 when the run completes (found or not), 2 on bad arguments.  A found
 witness is written as ``DIR/witness.json`` (re-verify with ``sc-symbolic
-check``) and ``DIR/witness.report.json``.  Imports nothing heavy at import
+check``) and ``DIR/witness.report.json``; existing witness files are refused before the
+search starts unless ``--force``.  Imports nothing heavy at import
 time; the search package is imported inside the handler.
 """
 
@@ -16,6 +17,7 @@ import json
 import os
 import sys
 
+from ..output import check_target
 from . import writing
 
 
@@ -37,6 +39,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--method", default="random", help="random (default), exhaustive, hypothesis, smt")
     parser.add_argument("--workers", type=int, default=1, metavar="W", help="worker processes (default 1)")
     parser.add_argument("--out", default="search-out", metavar="DIR", help="directory for witness files")
+    parser.add_argument("--force", action="store_true",
+                        help="replace witness files already in --out (kept by default: the search stops first)")
     parser.add_argument("--json", action="store_true", help="print a one-line JSON summary")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -85,6 +89,10 @@ def run_search(args) -> int:
     bounds = Bounds(args.max_states, args.max_actions, args.max_outcomes, args.max_denominator, args.max_reward)
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise ModelError("--out", f"{args.out!r} is a file", "--out names a directory for the witness files")
+    for name in ("witness.json", "witness.report.json"):  # refuse before the search, not after it
+        target = os.path.join(args.out, name)
+        if os.path.lexists(target):
+            check_target(target, "--out", overwrite=args.force)
     if args.scheduler is not None:
         from ..search.distributed import require_dask
 
@@ -98,7 +106,7 @@ def run_search(args) -> int:
         progress.close()
     if result.witness is not None:
         with writing("--out", args.out):
-            write_witness(result, args.out)
+            write_witness(result, args.out, force=args.force)
     if args.json:
         print(json.dumps(result.to_json()))
         return 0

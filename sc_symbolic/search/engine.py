@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import ModelError, UnsupportedModelError
+from ..output import check_target, write_text
 from .generators import Bounds, exhaustive_candidates, random_candidates
 from .properties import get_property, violates
 from .shrink import normalise, shrink, sort_key
@@ -367,8 +368,11 @@ def _run_hypothesis(prop, bounds, seed, clock) -> tuple:
 # ------------------------------------------------------------------ files
 
 
-def write_witness(result: SearchResult, directory) -> str:
+def write_witness(result: SearchResult, directory, force: bool = False) -> str:
     """Write ``DIR/witness.json`` and ``DIR/witness.report.json``; the path of the first.
+
+    Existing witness files are kept (a ModelError naming ``--out``) unless ``force``; links,
+    devices and directories in their place are never written through (``output.write_text``).
 
     The report is the ``check`` report of the witness (``report.kernel_checked_report``)
     plus ``property``, the violated inequality with both exact sides, and the
@@ -395,10 +399,11 @@ def write_witness(result: SearchResult, directory) -> str:
     report["search"] = {"method": result.method, "checked": result.checked, "exhaustive": result.exhaustive,
                         "shrink_steps": result.shrink_steps}
     path = os.path.join(os.fspath(directory), "witness.json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, ensure_ascii=False)
-    with open(os.path.join(os.fspath(directory), "witness.report.json"), "w", encoding="utf-8") as handle:
-        json.dump(report, handle, indent=1, ensure_ascii=False)
+    report_path = os.path.join(os.fspath(directory), "witness.report.json")
+    for target in (path, report_path):
+        check_target(target, "--out", overwrite=force)
+    write_text(path, json.dumps(data, indent=1, ensure_ascii=False), "--out", overwrite=force)
+    write_text(report_path, json.dumps(report, indent=1, ensure_ascii=False), "--out", overwrite=force)
     result.path = path
     return path
 

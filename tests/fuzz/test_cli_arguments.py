@@ -58,7 +58,10 @@ def test_an_empty_policy_path_is_refused(capsys):
     (["check", GRID, "--certificate", "/nonexistent-dir/c.json"], "--certificate: cannot write"),
     (["check", GRID, "--certificate", "."], "--certificate: cannot write"),
     (["trust-region", BANDIT, "--state", "s0", "--radius", "1", "--plot", "curve.unknownformat"], "--plot"),
-    (["export", "prism", GRID, "-o", "/nonexistent-dir/m.nm"], "-o: cannot write"),
+    (["export", "prism", BANDIT, "-o", "/nonexistent-dir/m.nm"], "-o: cannot write"),
+    (["export", "prism", BANDIT, "-o", "/dev/full"], "not a regular file"),
+    (["sweep", str(EXAMPLES / "threshold_misalignment.json"), "--plot", "sweep"], "has no extension"),
+    (["sweep", str(EXAMPLES / "threshold_misalignment.json"), "--plot", "/dev/full"], "--plot"),
 ])
 def test_unwritable_outputs_are_invalid_input(capsys, argv, word):
     if "--plot" in argv:
@@ -67,8 +70,9 @@ def test_unwritable_outputs_are_invalid_input(capsys, argv, word):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
-def test_a_full_disk_is_invalid_input(capsys):
-    refused(capsys, ["check", GRID, "--certificate", "/dev/full"], "No space left")
+def test_a_device_is_never_written_through(capsys):
+    refused(capsys, ["check", GRID, "--certificate", "/dev/full"], "not a regular file")
+    assert not os.path.isfile("/dev/full")
 
 
 @pytest.mark.parametrize("argv", [["check", GRID, "--iterate", "abc"], ["bogus"], ["check", GRID, "--frobnicate"],
