@@ -2,8 +2,9 @@
 
 Pure text formatting of a report: ``"3/4"`` becomes ``\\tfrac{3}{4}``; a parametric
 expression string is read back with the project's restricted parser (never ``sympify``)
-over the report's declared parameters and typeset by ``sympy.latex``, so ``theta``
-becomes ``\\theta``.  Every name (model, state, action) is escaped completely: each of
+over the report's declared parameters and typeset in paper form (``pretty``: factored
+over ℚ, positive leading denominator, constant pulled out; factors by ``sympy.latex``,
+so ``theta`` becomes ``\\theta``).  Every name (model, state, action) is escaped completely: each of
 ``\\ ^ ~ % & # _ { } $ | < >`` becomes a text command and control characters become
 spaces, so no name can reach TeX as a command, a ``^^`` escape or a line break.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import ScError
+from .pretty import paper_latex
 
 PACKAGES = ("amsmath", "booktabs")
 
@@ -45,19 +46,6 @@ def escape_text(name) -> str:
     return "".join(out)
 
 
-def _parametric_latex(text: str, parameters) -> str | None:
-    import sympy
-
-    from .exact import domain_for, parse_expression
-
-    try:
-        domain = domain_for(parameters)
-        value = parse_expression(text, domain, "LaTeX")
-        return sympy.latex(domain.K.to_sympy(value))
-    except (ScError, ValueError, TypeError):
-        return None
-
-
 def exact_latex(text, parameters=()) -> str:
     """LaTeX (math mode) for an exact report string.
 
@@ -70,7 +58,7 @@ def exact_latex(text, parameters=()) -> str:
     if match:
         sign, numerator, denominator = match.groups()
         return f"{sign}\\tfrac{{{numerator}}}{{{denominator}}}" if denominator else f"{sign}{numerator}"
-    typeset = _parametric_latex(str(text), tuple(parameters)) if parameters else None
+    typeset = paper_latex(str(text), tuple(parameters)) if parameters else None
     return typeset if typeset is not None else r"\text{" + escape_text(text) + "}"
 
 

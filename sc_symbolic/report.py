@@ -123,26 +123,39 @@ def _cell(value) -> str:
 
 
 def render_table(report: dict) -> str:
-    """A readable per-state table of a report-1 dict."""
+    """A readable per-state table of a report-1 dict; parametric closed forms in paper form (``pretty``)."""
+    from .pretty import paper_text
+
+    parameters = tuple(report.get("parameters") or ())
+
+    def form(value):
+        return paper_text(value, parameters) if parameters else value
+
+    def forms(values):
+        return None if values is None else {key: form(value) for key, value in values.items()}
+
     lines = [f"model: {report['model']}"]
-    lines.append(f"J = {report['J']}   J(pi+) = {report['J_plus']}")
+    lines.append(f"J = {form(report['J'])}   J(pi+) = {form(report['J_plus'])}")
     if "expected_return" in report:
-        lines.append(f"E[G] = {_cell(report['expected_return'])}   E+[G] = {_cell(report['expected_return_plus'])}")
+        lines.append(f"E[G] = {_cell(form(report['expected_return']))}   "
+                     f"E+[G] = {_cell(form(report['expected_return_plus']))}")
     if "threshold" in report:
         names = "s|t=k|G=c" if "horizon" in report else "s|G=c"
         lines.append(f"success: return >= {report['threshold']} (states are {names}: c = return so far)")
     items = list(report["states"].items())
     for s, row in items[:TABLE_STATES]:
         lines.append("")
+        V, V_plus = form(row["V"]), form(row["V_plus"])
         if row["R"] is None:
-            lines.append(f"state {s}   V = {row['V']}   V+ = {row['V_plus']}   (V = 0: no successful data, pi+ undefined)")
+            lines.append(f"state {s}   V = {V}   V+ = {V_plus}   (V = 0: no successful data, pi+ undefined)")
         else:
             same = row["R"] == row["chi2"] == row["I"]
-            shown = f"R = chi2 = I = {row['R']}" if same else f"R = {row['R']}  chi2 = {row['chi2']}  I = {row['I']}"
-            lines.append(f"state {s}   V = {row['V']}   V+ = {row['V_plus']}   {shown}")
+            shown = (f"R = chi2 = I = {form(row['R'])}" if same else
+                     f"R = {form(row['R'])}  chi2 = {form(row['chi2'])}  I = {form(row['I'])}")
+            lines.append(f"state {s}   V = {V}   V+ = {V_plus}   {shown}")
         actions = list(row["Q"])
         width = max([len(a) for a in actions] + [6])
-        columns = [("Q", row["Q"]), ("pi", row["pi"]), ("pi+", row["pi_plus"] or {})]
+        columns = [("Q", forms(row["Q"])), ("pi", forms(row["pi"])), ("pi+", forms(row["pi_plus"]) or {})]
         widths = [max([len(name)] + [len(_cell(values.get(a))) for a in actions]) for name, values in columns]
         lines.append("  " + "action".ljust(width) + "".join("  " + name.ljust(w) for (name, _), w in zip(columns, widths)))
         for a in actions:
@@ -180,7 +193,7 @@ def render_table(report: dict) -> str:
                      + (f" (max |diff| {abbreviated(data['max_abs_difference']['filt_markov'], 40)})"
                         if data["coincide"]["filt_markov"] is False else ""))
     if "iterations" in report:
-        lines.append("J per iteration: " + ", ".join(report["iterations"]))
+        lines.append("J per iteration: " + ", ".join(form(J) for J in report["iterations"]))
     for note in report.get("notes", []):
         lines.append(f"note: {note}")
     lines.append("verified" if report["verified"] else "NOT verified")

@@ -40,12 +40,18 @@ def parse_thresholds(text: str) -> list:
 
 
 def render_table(rows, name: str = "") -> str:
-    """The sweep as a text table of exact values; misaligned rows end with "↓ misaligned"."""
+    """The sweep as a text table of exact values (parametric ones in paper form); misaligned rows end with
+    "↓ misaligned"."""
+    from ..pretty import paper_text
+
+    domain = rows[0].domain if rows else None
+    parameters = domain.symbols if domain is not None and domain.parametric else ()
     table = [[header for header, _ in COLUMNS] + [""]]
     used = set()
     for row in rows:
         data = row.to_dict()
-        cells = [MISSING.get(key, "undefined") if data[key] is None else data[key] for _, key in COLUMNS]
+        cells = [MISSING.get(key, "undefined") if data[key] is None else paper_text(data[key], parameters)
+                 for _, key in COLUMNS]
         used.update(cell for cell in cells if cell in LEGEND)
         table.append(cells + [MARK if row.misaligned else ""])
     widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
