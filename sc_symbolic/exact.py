@@ -460,10 +460,11 @@ _TOKEN = re.compile(
 
 
 class _Parser:
-    def __init__(self, text: str, domain, where: str):
+    def __init__(self, text: str, domain, where: str, max_power: int = MAX_POWER):
         self.text = text
         self.domain = domain
         self.where = where
+        self.max_power = max_power
         self.tokens = self._tokenize(text)
         self.pos = 0
         self.depth = 0
@@ -549,8 +550,8 @@ class _Parser:
             if kind != "num" or not (text.isascii() and text.isdigit()):
                 self.fail("the exponent of ** must be a non-negative integer literal")
             exponent = int(text[:6])
-            if len(text) > 3 or exponent > MAX_POWER:
-                self.fail(f"exponent {text} is too large", f"exponents are at most {MAX_POWER}")
+            if len(text) > 3 or exponent > self.max_power:
+                self.fail(f"exponent {text} is too large", f"exponents are at most {self.max_power}")
             result = self.domain.one
             for _ in range(exponent):
                 result = self.checked(result * base)
@@ -623,6 +624,22 @@ def parse_expression(text, domain=_NUMERIC, where: str = ""):
     if not domain.parametric:
         _check_bits(value, where, ExpressionError)
     return value
+
+
+#: Longest canonical report string read back for display (``pretty``); model text stays at MAX_EXPRESSION_CHARS.
+MAX_REPORT_EXPRESSION_CHARS = 200_000
+
+
+def parse_report_expression(text: str, domain, where: str = ""):
+    """``parse_expression`` for a canonical report string (``domain.to_str`` output, read back for display):
+    the same grammar and size checks on every intermediate result, up to MAX_REPORT_EXPRESSION_CHARS characters
+    and exponents up to MAX_PARAMETRIC_DEGREE (the degrees a result may have)."""
+    if not isinstance(text, str) or len(text) > MAX_REPORT_EXPRESSION_CHARS:
+        raise ExpressionError(where, "not a report expression",
+                              f"a string of at most {MAX_REPORT_EXPRESSION_CHARS} characters")
+    if is_plain_number(text):
+        return parse_expression(text, domain, where)
+    return _Parser(text, domain, where, max_power=MAX_PARAMETRIC_DEGREE).parse()
 
 
 # ---------------------------------------------------------------- JSON

@@ -86,6 +86,13 @@ class PaperForm:
             return sign + (_side_latex(top, self.numerator) if not sign else " ".join(top))
         return f"{sign}\\frac{{{_side_latex(top, self.numerator)}}}{{{_side_latex(bottom, self.denominator)}}}"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter shows a paper form typeset."""
+        return f"${self.latex()}$"
+
+    def __str__(self) -> str:
+        return self.text()
+
     def to_domain(self, domain):
         """The value in ``domain`` (a ``ParametricDomain``): c · ∏ f^e / ∏ g^k, computed in ℚ(p, …)."""
         from .exact import rational
@@ -182,11 +189,11 @@ def paper_form(x, domain) -> PaperForm:
 def _read(text: str, parameters):
     """(value, domain) of a canonical report string, read by the restricted parser; None if unreadable."""
     from .errors import ScError
-    from .exact import domain_for, parse_expression
+    from .exact import domain_for, parse_report_expression
 
     try:
         domain = domain_for(tuple(parameters))
-        return parse_expression(text, domain, "paper form"), domain
+        return parse_report_expression(text, domain, "paper form"), domain
     except (ScError, ValueError, TypeError):
         return None
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sc_symbolic.analysis import analyse
-from sc_symbolic.exact import domain_for, parse_expression
+from sc_symbolic.exact import domain_for, parse_expression, parse_report_expression
 from sc_symbolic.model import from_dict
 from sc_symbolic.pretty import paper_form
 
@@ -31,7 +31,7 @@ def assert_paper_form_is_exact(x, domain):
 
     form = paper_form(x, domain)
     assert form.to_domain(domain) - x == domain.zero
-    assert parse_expression(form.text(), domain) - x == domain.zero
+    assert parse_report_expression(form.text(), domain) - x == domain.zero
     for factor, exponent in form.numerator + form.denominator:
         poly = sympy.Poly(factor, *form.symbols)
         assert exponent >= 1 and poly.LC() > 0 and poly.domain.is_ZZ and poly.content() == 1

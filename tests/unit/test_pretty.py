@@ -91,3 +91,12 @@ def test_paper_form_of_a_number():
 
     form = paper_form(rational(-6, 4), domain_for(()))
     assert form == PaperForm(form.constant, (), (), ()) and form.text() == "-3/2" and form.latex() == r"-\frac{3}{2}"
+
+
+def test_long_canonical_strings_are_shown_in_paper_form():
+    """Beyond the 1,000 characters of model text: report strings are the package's own, read back for display."""
+    d = domain_for(("p",))
+    x = parse_expression("(p + 3)**20", d) ** 2 * parse_expression("(2*p - 3)**9", d) / parse_expression("(p**2 + 7)**3", d)
+    canonical = d.to_str(x)
+    assert len(canonical) > 1000
+    assert paper_text(canonical, ["p"]) == "(2*p - 3)**9*(p + 3)**40/(p**2 + 7)**3"
