@@ -2,15 +2,35 @@
 
 ``sweep_as_floats`` converts exact sweep rows to floats once, on the way out
 (like ``statistics.fmean``); ``plot_sweep`` draws P(G ≥ τ), E[G] and the
-action-influence I against τ, with misaligned thresholds marked.  Matplotlib
-is imported lazily (object-oriented API with the Agg canvas: no pyplot, no
-global backend switch).  Must not compute or judge anything.
+action-influence I against τ.  Matplotlib is imported lazily (object-oriented
+API with the Agg canvas: no pyplot, no global backend switch).  Must not
+compute or judge anything.
+
+Every sweep quantity is a left-continuous step function of τ.  With
+g_1 < … < g_m the achievable returns,
+
+    P(G ≥ τ) = Σ_{g_j ≥ τ} P(G = g_j) = P(G ≥ g_k)   for g_{k−1} < τ ≤ g_k
+
+(g_0 = −∞), and P(G ≥ τ) = 0 for τ > g_m.  The event {G ≥ τ} is the same on
+the whole segment (g_{k−1}, g_k], hence so are π⁺_τ, P_{π⁺_τ}(G ≥ τ),
+E_{π⁺_τ}[G] and I; E_π[G] does not depend on τ at all.  So each value is drawn
+as a horizontal segment over (g_{k−1}, g_k], closed at its right end g_k (a
+filled dot: the value at τ = g_k) and open at its left end (an open circle) —
+matplotlib's ``step(where="pre")`` convention, with the jumps only dotted.
+Grey vertical lines mark the achievable thresholds g_k (exact tick labels);
+a segment on which E[G] drops (misalignment) is shaded red.  Segments that no
+row falls in are not drawn: without ``achievable`` only the rows' points are.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from .display import matplotlib_canvas
 from .errors import UnsupportedModelError
+
+#: Most achievable thresholds labelled exactly on the τ axis (beyond, or when crowded: matplotlib's ticks).
+MAX_LABELLED_THRESHOLDS = 12
 
 
 def _as_float(value):
@@ -39,19 +59,46 @@ def sweep_as_floats(rows) -> dict:
     return columns
 
 
-def plot_sweep(rows, path=None, title: str | None = None):
+def threshold_segments(taus, achievable) -> list:
+    """For each exact τ, the index k of its segment: (g_{k−1}, g_k] for k < m, (g_m, ∞) for k = m.
+
+    ``achievable`` is the sorted list g_1 < … < g_m (``thresholds.achievable_returns``);
+    every sweep quantity is constant on each segment.
+
+    >>> from fractions import Fraction as F
+    >>> threshold_segments([F(-1), F(0), F(1, 2), F(1), F(3), F(4)], [F(0), F(1), F(3)])
+    [0, 0, 1, 1, 2, 3]
+    """
+    return [bisect_left(achievable, tau) for tau in taus]
+
+
+def _window(taus, achievable) -> tuple:
+    points = [_as_float(t) for t in list(taus) + list(achievable)]
+    low, high = min(points), max(points)
+    pad = 0.15 * (high - low) if high > low else 0.5
+    return low - pad, high + pad
+
+
+def _spread(achievable, window) -> bool:
+    """Whether exact tick labels at the achievable thresholds are far enough apart to be read."""
+    g = [_as_float(x) for x in achievable]
+    return all(b - a >= (window[1] - window[0]) / 25 for a, b in zip(g, g[1:]))
+
+
+def plot_sweep(rows, path=None, title: str | None = None, achievable=None):
     """Three panels against τ: P(G ≥ τ) under π and π⁺_τ; E[G] under both; I at ρ and η-mean I.
 
-    Misaligned thresholds (E_{π⁺_τ}[G] < E_π[G]) are marked with red crosses
-    and shaded.  Writes a PNG to ``path`` when given; returns the Figure.
+    ``achievable``: the sorted achievable returns (``thresholds.achievable_returns(model)``);
+    with it every row's values are drawn as the step over its segment (module docstring),
+    without it only as points at the rows' τ.  Writes a PNG to ``path`` when given;
+    returns the Figure.
     """
     FigureCanvasAgg, Figure = matplotlib_canvas()
+    from .exact import rational_to_str
 
     columns = sweep_as_floats(rows)
-    tau = columns["tau"]
-    bad = [t for t, flag in zip(tau, columns["misaligned"]) if flag]
-    half_width = (max(tau) - min(tau)) / 40 if len(tau) > 1 and max(tau) > min(tau) else 0.1
-    figure = Figure(figsize=(11, 3.4), layout="constrained")
+    achievable = sorted(achievable) if achievable is not None else None
+    figure = Figure(figsize=(11, 3.6), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(1, 3)
     panels = (
@@ -59,18 +106,41 @@ def plot_sweep(rows, path=None, title: str | None = None):
         (axes[1], "E[G]", (("expected_return", "π"), ("expected_return_plus", "π⁺_τ"))),
         (axes[2], "action-influence I", (("influence_initial", "I at ρ"), ("influence_mean", "η-mean I"))),
     )
+    styles = (("tab:blue", "-"), ("tab:orange", "--"))
+    window = _window([row.tau for row in rows], achievable or []) if rows else None
+    if not rows:
+        segments, bounds = [], {}
+    elif achievable is None:
+        segments, bounds = None, {}
+    else:
+        segments = threshold_segments([row.tau for row in rows], achievable)
+        left, right = window
+        g = [_as_float(x) for x in achievable]
+        bounds = {k: (g[k - 1] if k > 0 else left, g[k] if k < len(g) else right) for k in set(segments)}
     for ax, label, series in panels:
-        for (name, legend), style in zip(series, ("o-", "s--")):
-            ax.plot(tau, columns[name], style, label=legend)
-        for t in bad:
-            ax.axvspan(t - half_width, t + half_width, color="tab:red", alpha=0.12, linewidth=0)
+        if achievable is not None:
+            for x in achievable:
+                ax.axvline(_as_float(x), color="0.82", linewidth=0.8, zorder=0)
+            if 0 < len(achievable) <= MAX_LABELLED_THRESHOLDS and _spread(achievable, window):
+                ax.set_xticks([_as_float(x) for x in achievable], [rational_to_str(x) for x in achievable])
+        for (name, legend), (color, style) in zip(series, styles):
+            if segments is None:
+                ax.plot(columns["tau"], columns[name], "o", color=color, label=legend)
+                continue
+            _draw_steps(ax, segments, bounds, columns[name], len(achievable), color, style, legend)
+        if segments:
+            for k in {k for k, flag in zip(segments, columns["misaligned"]) if flag}:
+                ax.axvspan(*bounds[k], color="tab:red", alpha=0.12, linewidth=0)
+        if window is not None:
+            ax.set_xlim(*window)
         ax.set_xlabel("τ")
         ax.set_title(label)
         ax.legend(fontsize="small")
+    bad = [(t, e) for t, e, flag in zip(columns["tau"], columns["expected_return_plus"], columns["misaligned"])
+           if flag]
     if bad:
-        marked = [(t, e) for t, e, flag in zip(tau, columns["expected_return_plus"], columns["misaligned"]) if flag]
-        axes[1].plot([t for t, _ in marked], [e for _, e in marked], "x", color="tab:red", markersize=11,
-                     markeredgewidth=2, label="misaligned")
+        axes[1].plot([t for t, _ in bad], [e for _, e in bad], "x", color="tab:red", markersize=10,
+                     markeredgewidth=2, label="misaligned τ")
         axes[1].legend(fontsize="small")
     if title:
         figure.suptitle(title)
@@ -79,3 +149,29 @@ def plot_sweep(rows, path=None, title: str | None = None):
 
         save_figure(figure, path, dpi=110)
     return figure
+
+
+def _draw_steps(ax, segments, bounds, values, m, color, style, legend) -> None:
+    """One series: a segment per known k, filled dot at g_k (attained, k < m), open circle at g_{k−1} (k > 0)."""
+    import math
+
+    known = {}
+    for k, value in zip(segments, values):
+        known.setdefault(k, value)
+    labelled = False
+    for k in sorted(known):
+        value = known[k]
+        if math.isnan(value):
+            continue
+        left, right = bounds[k]
+        ax.hlines(value, left, right, colors=color, linestyles=style, linewidth=2,
+                  label=None if labelled else legend)
+        labelled = True
+        if k < m:
+            ax.plot([right], [value], "o", color=color, markersize=5)
+        if k > 0:
+            ax.plot([left], [value], "o", markerfacecolor="white", markeredgecolor=color, markersize=5)
+        previous = known.get(k - 1)
+        if previous is not None and not math.isnan(previous):
+            ax.vlines(left, min(previous, value), max(previous, value), colors=color, linestyles=":",
+                      linewidth=0.9)

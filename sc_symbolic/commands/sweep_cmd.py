@@ -86,9 +86,11 @@ def run(args) -> int:
     rows = amplification_sweep(model, thresholds, args.max_return_states)
     if args.plot:
         from ..plots import plot_sweep
+        from ..thresholds import achievable_returns
 
+        achievable = achievable_returns(model, args.max_return_states)
         with writing("--plot", args.plot):
-            plot_sweep(rows, args.plot, title=model.name)
+            plot_sweep(rows, args.plot, title=model.name, achievable=achievable)
     if args.json:
         print(json.dumps([row.to_dict() for row in rows], indent=1, ensure_ascii=False))
     else:
