@@ -23,7 +23,7 @@ from .conditioning import (
     trajectory_conditioned_by_visits,
 )
 from .distribution_shift import likelihood_ratio_bound
-from .errors import ModelError
+from .errors import ModelError, UnsupportedModelError
 from .evaluate import (
     action_values,
     expected_return,
@@ -79,6 +79,26 @@ EMPTY_SUCCESS_NOTE = ("success.states is empty: no episode succeeds, so J = 0, V
                       "undefined in every state; every claim holds only vacuously (list the success states)")
 
 
+#: Bits of V (numerators and denominators, summed over the analysed states) that an analysis accepts.
+#: Q, π⁺, V⁺, η, the report and the certificate repeat those digits many times over: a chain whose
+#: values grow one digit per state holds O(n²) digits in all (docs/limits.md, "Analysis").
+MAX_VALUE_BITS = 64_000_000
+
+
+def bound_value_size(V: dict, domain) -> None:
+    """Refuse, before the costly part of the analysis, exact values too large to report in memory."""
+    if domain.parametric:
+        return
+    total = 0
+    for value in V.values():
+        total += int(value.numerator).bit_length() + int(value.denominator).bit_length()
+        if total > MAX_VALUE_BITS:
+            raise UnsupportedModelError(
+                f"exact values too large: V alone needs more than {MAX_VALUE_BITS:,} bits over {len(V):,} states "
+                "(the report repeats those digits many times over, e.g. on long chains whose values gain a "
+                "digit per state); analyse a smaller or shorter model")
+
+
 def analyse(model, max_return_states: int | None = None) -> Analysis:
     """The exact analysis of ``model`` (a validated Model) under its own policy."""
     analysed, origin = analysed_model(model, max_return_states)
@@ -86,6 +106,7 @@ def analyse(model, max_return_states: int | None = None) -> Analysis:
     policy = analysed.policy
     transitions = policy_transitions(analysed, policy)
     V = success_probability(analysed, policy, transitions)
+    bound_value_size(V, domain)
     Q = action_values(analysed, V)
     pi_plus = conditioned_policy(analysed, policy, V, Q)
     R, chi2, I, radius, multipliers = {}, {}, {}, {}, {}

@@ -91,3 +91,20 @@ def test_entry_points_refuse_wrong_arguments(call, where):
 def test_check_applies_a_policy_to_a_model():
     report, _ = check(GRID, policy="uniform")
     assert report["J"] == check(GRID.with_policy("uniform"))[0]["J"]
+
+
+def test_values_too_large_to_report_are_refused_before_the_costly_part(monkeypatch):
+    """A chain whose values gain a digit per state holds O(n²) digits: refused, never out of memory."""
+    from sc_symbolic import analysis
+    from sc_symbolic.errors import UnsupportedModelError
+    from sc_symbolic.model import build_model
+
+    n = 300
+    states = {f"s{i}": {"go": {f"s{i + 1}" if i + 1 < n else "win": "9/10", "lose": "1/10"},
+                        "stay": {f"s{i + 1}" if i + 1 < n else "win": "1/2", "lose": "1/2"}} for i in range(n)}
+    states.update(win={}, lose={})
+    model = build_model(states, {"s0": 1}, success_states=["win"])
+    assert analysis.analyse(model).J > 0
+    monkeypatch.setattr(analysis, "MAX_VALUE_BITS", 50_000)
+    with pytest.raises(UnsupportedModelError, match="exact values too large"):
+        analysis.analyse(model)
