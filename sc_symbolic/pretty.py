@@ -37,6 +37,8 @@ from fractions import Fraction
 
 #: Polynomials with more terms than this are made primitive, not factored (display time stays small).
 MAX_FACTOR_TERMS = 400
+#: Above this total degree, a polynomial in several parameters is shown with square-free factors only.
+MAX_FACTOR_DEGREE = 48
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,9 @@ def _polynomial_factors(polynomial, symbols) -> tuple[Fraction, list]:
         content, primitive = poly.primitive() if poly.domain.is_ZZ else _clear_and_primitive(poly)
         pairs = [(primitive, 1)]
         constant = sympy.Rational(content)
+    elif poly.total_degree() > MAX_FACTOR_DEGREE and len(poly.free_symbols) > 1:
+        constant, pairs = poly.sqf_list()  # square-free only: Wang's factorisation takes minutes here
+        constant = sympy.Rational(constant)
     else:
         constant, pairs = poly.factor_list()
         constant = sympy.Rational(constant)

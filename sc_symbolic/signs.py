@@ -27,6 +27,7 @@ import itertools
 import weakref
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 from .rationals import rational, rational_to_str
@@ -37,6 +38,10 @@ MAX_BERNSTEIN_BOXES = 128
 MAX_BERNSTEIN_WORK = 20_000
 #: Dense Bernstein arrays larger than this are not attempted (sampling instead).
 MAX_BERNSTEIN_TERMS = 20_000
+#: One Bernstein enclosure is not attempted (the sign is left undecided, then sampled and reported as
+#: such) when it would take more rational multiply-adds than this (``bernstein_work``): a degree-256
+#: probability in two parameters took minutes before this bound.
+MAX_BERNSTEIN_CALL_WORK = 10_000_000
 #: Points per parameter of the exact sampling grid used when no proof is found ...
 SAMPLE_GRID = 5
 #: ... fewer when the grid would hold more than this many points.
@@ -264,8 +269,11 @@ def _decide_univariate(x, name: str, index: int, box: dict, symbols) -> SignVerd
 # ------------------------------------------------------------ Bernstein
 
 
+@lru_cache(maxsize=64)
 def _axis_matrix(degree: int, lo, width) -> list:
-    """M with b_i = Σ_j M[i][j] a_j: power coefficients in x on [lo, lo + width] → Bernstein coefficients."""
+    """M with b_i = Σ_j M[i][j] a_j: power coefficients in x on [lo, lo + width] → Bernstein coefficients.
+
+    Cached: the bisection and the checks of one model ask for the same few (degree, interval) pairs."""
     # c_k = width^k Σ_{j≥k} C(j,k) lo^{j−k} a_j   (x = lo + width·t)
     shift = [[(width ** k) * comb(j, k) * lo ** (j - k) if j >= k else rational(0)
               for j in range(degree + 1)] for k in range(degree + 1)]
@@ -297,11 +305,21 @@ def bernstein_coefficients(terms: dict, degrees: tuple, box: list) -> dict:
             if idx[axis] != 0:
                 continue
             line = [array[idx[:axis] + (j,) + idx[axis + 1:]] for j in range(degree + 1)]
+            nonzero = [j for j in range(degree + 1) if line[j]]  # sparse polynomials: most entries are 0
             for i in range(degree + 1):
-                new[idx[:axis] + (i,) + idx[axis + 1:]] = sum((matrix[i][j] * line[j] for j in range(degree + 1)),
+                new[idx[:axis] + (i,) + idx[axis + 1:]] = sum((matrix[i][j] * line[j] for j in nonzero),
                                                               rational(0))
         array = new
     return array
+
+
+def bernstein_work(degrees: tuple) -> int:
+    """Rational multiply-adds of one ``bernstein_coefficients`` call at most: the axis matrices,
+    Σ (d_i + 1)³, and the tensor transform, Π (d_j + 1) · Σ (d_i + 1)."""
+    size = 1
+    for d in degrees:
+        size *= d + 1
+    return sum((d + 1) ** 3 for d in degrees) + size * sum(d + 1 for d in degrees)
 
 
 def _active(terms: dict, n: int) -> list:
@@ -320,7 +338,7 @@ def _bernstein_sign(terms: dict, n: int, box: list) -> str | None:
     size = 1
     for d in degrees:
         size *= d + 1
-    if size > MAX_BERNSTEIN_TERMS:
+    if size > MAX_BERNSTEIN_TERMS or bernstein_work(degrees) > MAX_BERNSTEIN_CALL_WORK:
         return None
     coefficients = bernstein_coefficients(reduced, degrees, [box[i] for i in active]).values()
     if all(c >= 0 for c in coefficients):
@@ -655,7 +673,7 @@ def zero_inside(x, symbols, box: dict) -> tuple:
     centre = tuple(_centre(box)[name] for name in names)
     corners = list(itertools.product(*(box[name] for name in names)))
     for poly in (x.numer, x.denom):
-        for factor, _ in poly.factor_list()[1]:
+        for factor, _ in _factors(poly):
             terms = _terms(factor)
             active = _active(terms, n)
             if not active:
@@ -688,6 +706,19 @@ def zero_inside(x, symbols, box: dict) -> tuple:
             if _bernstein_sign(terms, n, [box[name] for name in names]) is None:
                 return "unknown", f"cannot prove that the factor {shown} has no zero inside the box"
     return "no", ""
+
+
+#: Above this total degree a polynomial is split into square-free factors only: irreducible
+#: factorisation (Wang's algorithm) of a degree-512 bivariate probability took minutes.
+MAX_FACTOR_DEGREE = 48
+
+
+def _factors(poly) -> list:
+    """Factors of ``poly`` whose product has the same zero set: irreducible ones when the degree is
+    small, else square-free ones (each test on a factor below is sound for any factorisation;
+    irreducible factors only make "unknown" rarer)."""
+    degree = max((sum(m) for m in _terms(poly)), default=0)
+    return (poly.factor_list() if degree <= MAX_FACTOR_DEGREE else poly.sqf_list())[1]
 
 
 def _sympy_rational(q):
