@@ -169,7 +169,12 @@ def sweep_row(model: Model, tau, max_states: int | None = None) -> SweepRow:
                     _weighted_mean(d, initial, analysis.chi2), misaligned, d)
 
 
-def amplification_sweep(model: Model, thresholds=None, max_states: int | None = None) -> list:
+#: Thresholds one sweep analyses (one full analysis each); more is refused before the work starts.
+MAX_SWEEP_THRESHOLDS = 256
+
+
+def amplification_sweep(model: Model, thresholds=None, max_states: int | None = None,
+                        max_thresholds: int = MAX_SWEEP_THRESHOLDS) -> list:
     """``[SweepRow]``, one per τ (default: every achievable return, ascending) (docs/math.md §6).
 
     >>> from sc_symbolic.model import build_model
@@ -192,6 +197,10 @@ def amplification_sweep(model: Model, thresholds=None, max_states: int | None = 
         thresholds = [threshold_value(t, f"thresholds[{i}]") for i, t in enumerate(thresholds)]
         if not thresholds:
             raise ModelError("thresholds", "empty list", "give at least one threshold")
+    if len(thresholds) > max_thresholds:
+        raise UnsupportedModelError(
+            f"the sweep would analyse the model at {len(thresholds):,} thresholds (at most {max_thresholds:,}, "
+            "one full analysis each): choose thresholds with --thresholds or raise --max-thresholds")
     return [sweep_row(model, tau, max_states) for tau in thresholds]
 
 

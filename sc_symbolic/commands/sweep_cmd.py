@@ -1,7 +1,7 @@
 """CLI layer — ``sc-symbolic sweep``: the return-threshold amplification sweep (docs/math.md §6).
 
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE.png]
-                            [--policy FILE] [--max-return-states N]
+                            [--policy FILE] [--max-return-states N] [--max-thresholds N]
 
 Per τ: P(G ≥ τ) under π and π⁺_τ, E[G] under both, the action-influence at ρ
 and its η-weighted mean, χ² at ρ; rows where E[G] drops are marked
@@ -83,7 +83,9 @@ def run(args) -> int:
         matplotlib_canvas()  # without matplotlib: the install hint before any work
     thresholds = parse_thresholds(args.thresholds) if args.thresholds is not None else None
     model = load_model_file(args.model, args.policy)
-    rows = amplification_sweep(model, thresholds, args.max_return_states)
+    if args.max_thresholds < 1:
+        raise ModelError("--max-thresholds", f"{args.max_thresholds}", "a positive integer")
+    rows = amplification_sweep(model, thresholds, args.max_return_states, args.max_thresholds)
     if args.plot:
         from ..plots import plot_sweep
         from ..thresholds import achievable_returns
@@ -109,4 +111,6 @@ def add_parser(subparsers) -> None:
     sweep.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
     sweep.add_argument("--max-return-states", type=int, default=None, metavar="N",
                        help="bound on the number of return-augmented states")
+    sweep.add_argument("--max-thresholds", type=int, default=256, metavar="N",
+                       help="refuse to analyse more than N thresholds (default 256; each is one full analysis)")
     sweep.set_defaults(run=run)

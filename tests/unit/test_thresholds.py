@@ -370,3 +370,26 @@ def test_sweep_table_marks_an_infinite_expected_return():
     out = render_table([row])
     assert out.splitlines()[2].split()[3:5] == ["∞", "∞"]
     assert "∞: E[G] is infinite" in out and "undefined:" not in out
+
+
+def test_a_sweep_over_too_many_thresholds_is_refused_before_the_work(capsys, tmp_path):
+    import json
+
+    from sc_symbolic.cli import main
+    from sc_symbolic.errors import UnsupportedModelError
+    from sc_symbolic.model import load_model
+    from sc_symbolic.thresholds import amplification_sweep
+
+    model = {"format": "sc-symbolic/mdp-1", "name": "many returns", "initial": {"s0": "1"},
+             "states": {"s0": {"a": [{"to": "s1", "p": "1/8", "r": str(k)} for k in range(8)],
+                               "b": [{"to": "s1", "p": "1", "r": "0"}]},
+                        "s1": {"a": [{"to": "end", "p": "1/8", "r": str(8 * k)} for k in range(8)],
+                               "b": [{"to": "end", "p": "1", "r": "1"}]},
+                        "end": {}},
+             "success": {"return_at_least": "1"}, "policy": "uniform"}
+    with pytest.raises(UnsupportedModelError, match="64 thresholds"):
+        amplification_sweep(load_model(model), max_thresholds=10)
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(model))
+    assert main(["sweep", str(path), "--max-thresholds", "63"]) == 2
+    assert "--max-thresholds" in capsys.readouterr().err
