@@ -16,6 +16,7 @@ seed; never evaluates a property.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +25,11 @@ from ..exact import rational
 from .candidate import END, Candidate, achievable_returns, threshold_representatives
 
 MAX_EXHAUSTIVE_ROWS = 200_000
+#: Distinct actions, and distinct states, an exhaustive search may list per state position.
+MAX_EXHAUSTIVE_CHOICES = 1_000_000
+#: Upper bounds of every search (the work and the witness sizes grow fast with each).
+MAX_BOUNDS = {"max_states": 10, "max_actions": 10, "max_outcomes": 10, "max_denominator": 10_000,
+              "max_reward": 10_000}
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,9 @@ class Bounds:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ModelError(f"--{name.replace('_', '-')}", f"{value!r} is not a positive integer",
                                  "search bounds are positive integers")
+            if value > MAX_BOUNDS[name]:
+                raise ModelError(f"--{name.replace('_', '-')}", f"{value} is too large",
+                                 f"at most {MAX_BOUNDS[name]:,} (search bounds set the work and the witness size)")
 
     def contains(self, candidate: Candidate) -> bool:
         """True when ``candidate`` lies within these bounds."""
@@ -162,9 +171,18 @@ def random_candidates(bounds: Bounds, rng, count: int):
 # -------------------------------------------------------------- exhaustive
 
 
+def _too_many(what: str, count: int) -> None:
+    if count > MAX_EXHAUSTIVE_CHOICES:
+        raise UnsupportedModelError(
+            f"exhaustive search: {count:,} {what} per state (at most {MAX_EXHAUSTIVE_CHOICES:,}): lower "
+            "--max-reward, --max-outcomes, --max-actions or --max-denominator, or use --method random")
+
+
 def _action_choices(bounds: Bounds, targets: tuple) -> list:
     """Every canonical action: sorted outcomes with distinct (to, r) and a probability row."""
     pairs = [(to, r) for to in targets for r in range(-bounds.max_reward, bounds.max_reward + 1)]
+    _too_many("distinct actions", sum(math.comb(len(pairs), k) * len(probability_rows(k, bounds.max_denominator))
+                                      for k in range(1, _max_outcomes_for(bounds) + 1)))
     out = []
     for k in range(1, _max_outcomes_for(bounds) + 1):
         rows = probability_rows(k, bounds.max_denominator)
@@ -177,6 +195,8 @@ def _action_choices(bounds: Bounds, targets: tuple) -> list:
 def _state_choices(bounds: Bounds, targets: tuple) -> list:
     """Every canonical state: a set of distinct actions (in canonical order) with a policy row."""
     actions = _action_choices(bounds, targets)
+    _too_many("distinct states", sum(math.comb(len(actions), m) * len(probability_rows(m, bounds.max_denominator))
+                                     for m in range(1, min(bounds.max_actions, bounds.max_denominator) + 1)))
     out = []
     for m in range(1, min(bounds.max_actions, bounds.max_denominator) + 1):
         rows = probability_rows(m, bounds.max_denominator)

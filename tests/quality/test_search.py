@@ -261,3 +261,21 @@ def test_workers_are_bounded():
         search("misalignment", "random", TINY, budget=10, workers=MAX_WORKERS + 1)
     with pytest.raises(ModelError, match="one process"):
         search("misalignment", "hypothesis", TINY, budget=10, workers=2)
+
+
+@pytest.mark.parametrize("field, value", [("max_states", 1_000_000), ("max_denominator", 10 ** 20),
+                                          ("max_reward", 10 ** 41), ("max_actions", 11), ("max_outcomes", 11)])
+def test_search_bounds_have_upper_limits(field, value):
+    """Red team (issue #17): unbounded --max-* gave MemoryError, OverflowError or runs past 120 s."""
+    from sc_symbolic.errors import ModelError
+
+    fields = {"max_states": 1, "max_actions": 1, "max_outcomes": 1, "max_denominator": 1, "max_reward": 1, field: value}
+    with pytest.raises(ModelError, match="too large"):
+        Bounds(**fields)
+
+
+def test_an_exhaustive_space_too_large_to_list_is_refused_before_listing_it():
+    from sc_symbolic.errors import UnsupportedModelError
+
+    with pytest.raises(UnsupportedModelError, match="exhaustive search: .* per state"):
+        search("misalignment", "exhaustive", Bounds(6, 6, 2, 50, 100), time_limit=3)
