@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 
+from .commands import decimal_digits
 from .errors import ScError
 
 
@@ -68,7 +69,7 @@ def cmd_check(args) -> int:
         table = report_table(report)
         print(standalone_document(table) if args.standalone else table, end="" if args.standalone else "\n")
     else:
-        print(render_table(report))
+        print(render_table(report, args.decimal))
     return 0 if report["verified"] else 1
 
 
@@ -139,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--policy", help="a policy file (bare policy or {\"policy\": ...}) overriding the model's")
     output = check.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the sc-symbolic/report-1 JSON object")
+    check.add_argument("--decimal", type=decimal_digits, default=None, metavar="N",
+                       help="show ≈ an N-digit decimal beside exact values longer than a screen line "
+                            "(text table only; --json and --latex stay exact)")
     output.add_argument("--latex", action="store_true",
                         help="print a LaTeX table of V, π, π⁺, R, χ², I (needs amsmath and booktabs)")
     check.add_argument("--standalone", action="store_true",

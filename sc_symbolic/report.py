@@ -122,14 +122,18 @@ def _cell(value) -> str:
     return "—" if value is None else str(value)
 
 
-def render_table(report: dict) -> str:
-    """A readable per-state table of a report-1 dict; parametric closed forms in paper form (``pretty``)."""
+def render_table(report: dict, decimal: int | None = None) -> str:
+    """A readable per-state table of a report-1 dict; parametric closed forms in paper form (``pretty``).
+
+    ``decimal``: significant digits of the ``≈`` approximation shown beside exact values longer than a
+    screen line (``decimals.beside``); None shows exact values only."""
+    from .decimals import beside
     from .pretty import paper_text
 
     parameters = tuple(report.get("parameters") or ())
 
     def form(value):
-        return paper_text(value, parameters) if parameters else value
+        return beside(paper_text(value, parameters) if parameters else value, decimal)
 
     def forms(values):
         return None if values is None else {key: form(value) for key, value in values.items()}

@@ -10,6 +10,21 @@ from contextlib import contextmanager
 from ..errors import ModelError
 
 
+def decimal_digits(text: str) -> int:
+    """argparse type of ``--decimal N``: an integer 1 ≤ N ≤ decimals.MAX_DIGITS."""
+    import argparse
+
+    from ..decimals import MAX_DIGITS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an integer") from None
+    if not 1 <= value <= MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"{value} digits (give 1 to {MAX_DIGITS})")
+    return value
+
+
 @contextmanager
 def writing(option: str, path):
     """Turn a failure to write ``path`` (missing directory, a directory, a full disk, an image

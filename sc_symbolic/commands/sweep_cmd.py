@@ -11,7 +11,7 @@ time (matplotlib only inside the handler, when ``--plot`` is given).
 
 from __future__ import annotations
 
-from . import writing
+from . import decimal_digits, writing
 
 MARK = "↓ misaligned"
 COLUMNS = (("τ", "tau"), ("P_π(G≥τ)", "probability"), ("P_π⁺(G≥τ)", "probability_plus"),
@@ -39,9 +39,10 @@ def parse_thresholds(text: str) -> list:
     return [threshold_value(item, f"--thresholds[{i}]") for i, item in enumerate(items)]
 
 
-def render_table(rows, name: str = "") -> str:
+def render_table(rows, name: str = "", decimal: int | None = None) -> str:
     """The sweep as a text table of exact values (parametric ones in paper form); misaligned rows end with
-    "↓ misaligned"."""
+    "↓ misaligned".  ``decimal``: digits of the ``≈`` shown beside values longer than a screen line."""
+    from ..decimals import beside
     from ..pretty import paper_text
 
     domain = rows[0].domain if rows else None
@@ -50,7 +51,7 @@ def render_table(rows, name: str = "") -> str:
     used = set()
     for row in rows:
         data = row.to_dict()
-        cells = [MISSING.get(key, "undefined") if data[key] is None else paper_text(data[key], parameters)
+        cells = [MISSING.get(key, "undefined") if data[key] is None else beside(paper_text(data[key], parameters), decimal)
                  for _, key in COLUMNS]
         used.update(cell for cell in cells if cell in LEGEND)
         table.append(cells + [MARK if row.misaligned else ""])
@@ -96,7 +97,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps([row.to_dict() for row in rows], indent=1, ensure_ascii=False))
     else:
-        print(render_table(rows, model.name))
+        print(render_table(rows, model.name, args.decimal))
     return 0
 
 
@@ -113,4 +114,7 @@ def add_parser(subparsers) -> None:
                        help="bound on the number of return-augmented states")
     sweep.add_argument("--max-thresholds", type=int, default=256, metavar="N",
                        help="refuse to analyse more than N thresholds (default 256; each is one full analysis)")
+    sweep.add_argument("--decimal", type=decimal_digits, default=None, metavar="N",
+                       help="show ≈ an N-digit decimal beside exact values longer than a screen line "
+                            "(text only; --json stays exact)")
     sweep.set_defaults(run=run)
