@@ -1,4 +1,4 @@
-"""Trusted kernel: imports nothing from sc_symbolic (MATH.md §2–§6).
+"""Trusted kernel: imports nothing from sc_symbolic (docs/math.md §2–§6).
 
 Re-verifies an ``sc-symbolic/certificate-1`` with exact rationals, solving no linear system: it
 re-reads the model, rebuilds the analysed model (horizon and return augmentation) and substitutes
@@ -6,7 +6,7 @@ every claimed number into its defining equation — Bellman equations for V and 
 zero sets, J, π⁺ by Bayes, R = χ² = I, the Cauchy–Schwarz and KKT trust-region certificates, V⁺ ≥ V,
 visit-count flow equations with graph-computed infinite sets, the performance difference, E[G] and
 the distribution-shift claim (support, likelihood-ratio bound, no state reached only under π⁺) and, for
-an empirical model, the data section against its ``x-data`` counts (MATH.md §9).
+an empirical model, the data section against its ``x-data`` counts (docs/math.md §9).
 Trusted: Python's json/re, the rationals — GMP's ``mpq`` through gmpy2 when it is installed,
 else Python's ``fractions`` (``SC_SYMBOLIC_KERNEL_RATIONAL=fraction`` forces them) — and this file
 (its number parser, reachability and SCC passes).  Not trusted: the engine that wrote the
@@ -375,7 +375,7 @@ def _model(data, need_policy: bool = True) -> _Model:
 
 
 def _analysed(m: _Model) -> _Analysed:
-    """The analysed model (MATH.md §1, §6): ``s|t=k`` under a horizon H, cut failures ``s|t=H``,
+    """The analysed model (docs/math.md §1, §6): ``s|t=k`` under a horizon H, cut failures ``s|t=H``,
     ``x|G=c`` under a return threshold; only states reachable from supp ρ through outcomes with
     p ≠ 0 of any action (BFS).  The policy lifts: π(a | (s, t, c)) = π(a | s)."""
     if m.horizon is None and m.tau is None:
@@ -450,7 +450,7 @@ def _reachable(sources, succ) -> set:
 
 
 def _prob0(succ: dict, targets) -> set:
-    """Nodes with no path to ``targets`` (the prob0 set of MATH.md §2)."""
+    """Nodes with no path to ``targets`` (the prob0 set of docs/math.md §2)."""
     pred = defaultdict(list)
     for s, tos in succ.items():
         for to in tos:
@@ -588,7 +588,7 @@ class _Kernel:
                     self.fail(f"{equation}: {item}: incomplete certificate ({type(exc).__name__}: {exc})")
 
     def run(self, model, certificate) -> None:
-        """Every check of the module docstring, in MATH.md order."""
+        """Every check of the module docstring, in docs/math.md order."""
         if not isinstance(certificate, dict) or certificate.get("format") != CERTIFICATE_FORMAT:
             raise _Refused(f'certificate: not an object with "format": "{CERTIFICATE_FORMAT}"')
         self.m, self.certificate = self.read_model(model, certificate.get("model")), certificate
@@ -719,7 +719,7 @@ class _Kernel:
                                                    _Linear((p, value[s]) for s, p in a.initial.items())))
 
     def check_conditioning(self) -> None:
-        """MATH.md §3–§4 on every state with V > 0; multipliers are given exactly for those states."""
+        """docs/math.md §3–§4 on every state with V > 0; multipliers are given exactly for those states."""
         self.positive = [s for s in self.nonterminal if self.V.get(s, ZERO) > 0]
         self.positive_set = set(self.positive)
         multipliers = self.certificate.get("multipliers")
@@ -764,7 +764,7 @@ class _Kernel:
                    f"KKT: state {s}: kappa must cover the actions with π > 0, and only actions of {s}")
         self.equal("KKT", f"state {s}: mu = V/2", mu, self.V[s] / 2)
         self.equal("KKT", f"state {s}: nu = 0", nu, ZERO)
-        self.holds(all(k == 0 for k in kappa.values()), f"KKT: state {s}: kappa = 0 on every action (MATH.md §4)")
+        self.holds(all(k == 0 for k in kappa.values()), f"KKT: state {s}: kappa = 0 on every action (docs/math.md §4)")
         self.holds(all(k >= 0 for k in kappa.values()), f"KKT: state {s}: some kappa is negative")
         for b in (b for b in pi if pi[b] > 0):
             residual = Q[b] - 2 * mu * pp[b] / pi[b] - nu + kappa[b]
@@ -836,7 +836,7 @@ class _Kernel:
         return eta
 
     def check_data(self, data, model_data) -> None:
-        """The data route (MATH.md §9) against the model file's ``x-data`` counts n(s,a), n_Y(s,a), n₀(s):
+        """The data route (docs/math.md §9) against the model file's ``x-data`` counts n(s,a), n_Y(s,a), n₀(s):
         the model's π and ρ are n(s,a)/n(s) and n₀(s)/N; per counted state, π̂_filt = n_Y(s,a)/n_Y(s)
         (null iff n_Y(s) = 0), π⁺ the verified report's (null for augmented models), π̄ by the pooled
         formula Σ_{x↦s} η(x)π(a|x)Q(x,a) / Σ_{x↦s} η(x)V(x) on the verified η, V, Q (null iff 0),
@@ -936,7 +936,7 @@ class _Kernel:
                        max(values) if values else None)
 
     def check_distribution_shift(self, claimed: dict) -> None:
-        """No dangerous distribution shift (MATH.md §5): π⁺(a) > 0 ⇒ π(a) > 0; π⁺(a)/π(a) = Q(a)/V ≤
+        """No dangerous distribution shift (docs/math.md §5): π⁺(a) > 0 ⇒ π(a) > 0; π⁺(a)/π(a) = Q(a)/V ≤
         max_ratio = max_{a ∈ A(s)} Q(a)/V (null iff V = 0); the states reached from supp ρ under the
         executed π⁺ are reached under π, and the (verified) visit counts are > 0 exactly there."""
         def ratio_bound(s):
@@ -968,7 +968,7 @@ class _Kernel:
                                f"{'' if s in reached else 'never '}reached from ρ")
 
     def check_performance_difference(self, _) -> None:
-        """J⁺ − J = Σ_{V>0} η⁺(s) V(s) I(s) (MATH.md §5), equal to the certificate's value."""
+        """J⁺ − J = Σ_{V>0} η⁺(s) V(s) I(s) (docs/math.md §5), equal to the certificate's value."""
         for s in self.positive:
             self.holds(self.eta_plus.get(s, ZERO) is not None, f"performance difference: state {s}: "
                        "η⁺ must be finite where V > 0")
@@ -979,7 +979,7 @@ class _Kernel:
 
     def check_returns(self, report: dict) -> None:
         """E[G] = Σ_{η(s)<∞} η(s) Σ_a π(a|s) Σ_o p_o r_o, null iff a reachable closed class has a
-        rewarded transition (MATH.md §6); present iff some outcome of the model has a non-zero reward."""
+        rewarded transition (docs/math.md §6); present iff some outcome of the model has a non-zero reward."""
         rewards = any(r != 0 for acts in self.m.states.values() for outs in acts.values() for _, _, r in outs)
         for key, eta, policy in (("expected_return", self.eta, self.a.policy),
                                  ("expected_return_plus", self.eta_plus, self.executed)):

@@ -1,4 +1,4 @@
-"""Layer 0 — exact sign analysis of rational functions on the open parameter box (MATH.md §7).
+"""Layer 0 — exact sign analysis of rational functions on the open parameter box (docs/math.md §7).
 
 Decides ``x ≥ 0 for every parameter point of the open box ∏ (lo_i, hi_i)``
 for ``x = N/D`` in ``K = QQ(p, q, …)``.  ``x ≥ 0`` wherever it is defined
