@@ -23,8 +23,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                      "reduced to 0 over the rationals. Exit status 0 when every step holds, 1 otherwise."),
     )
     parser.add_argument("claim", choices=CLAIMS, help="the claim to prove")
-    parser.add_argument("--actions", type=int, required=True, metavar="N",
-                        help="number of actions of the state (2..12)")
+    parser.add_argument("--actions", type=_actions, required=True, metavar="N",
+                        help="number of actions of the state: 2..12, or n for every n ≥ 2 at once "
+                             "(indexed sums; identity)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--latex", action="store_true", help="print an align block for a paper")
     output.add_argument("--json", action="store_true", help="print the derivation as JSON")
@@ -32,10 +33,22 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
+def _actions(text: str):
+    """``--actions``: an integer (its range is checked by the proof) or the symbol ``n``."""
+    if text.strip() == "n":
+        return "n"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is neither an integer nor the symbol n") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Prove ``args.claim`` for ``args.actions`` actions, print it, return the exit status."""
     from ..symbolic import PROOFS, to_dict, to_latex, to_text
 
+    if args.actions == "n":
+        return _run_general(args)
     derivation = PROOFS[args.claim](args.actions)
     if getattr(args, "json", False):
         print(json.dumps(to_dict(derivation), ensure_ascii=False, indent=2))
@@ -44,3 +57,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(to_text(derivation))
     return 0 if derivation.verified else 1
+
+
+def _run_general(args: argparse.Namespace) -> int:
+    """``--actions n``: the derivation over indexed sums (``symbolic.general``)."""
+    from ..errors import ModelError
+    from ..symbolic.general import (general_to_dict, general_to_latex, general_to_text, general_verified,
+                                    prove_general_identity)
+
+    if args.claim != "identity":
+        raise ModelError("--actions", f"n with claim {args.claim!r}",
+                         "for a symbolic number of actions only the identity is derived so far; "
+                         "give --actions 2..12 for the trust region")
+    proof = prove_general_identity()
+    if getattr(args, "json", False):
+        print(json.dumps(general_to_dict(proof), ensure_ascii=False, indent=2))
+    elif getattr(args, "latex", False):
+        print(general_to_latex(proof))
+    else:
+        print(general_to_text(proof))
+    return 0 if general_verified(proof) else 1
+
