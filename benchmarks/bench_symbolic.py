@@ -21,6 +21,7 @@ import sympy
 from sc_symbolic.symbolic import PROOFS
 from sc_symbolic.symbolic import reduction
 from sc_symbolic.symbolic.general import general_verified, prove_general_identity
+from sc_symbolic.symbolic.general_trust_region import prove_general_trust_region, trust_region_verified
 
 
 def cold_run(name: str, n: int):
@@ -75,6 +76,16 @@ def main(argv=None) -> int:
           f"{min(t[1] for t in general_times):.3f} s cpu/wall, {len(proof.steps)} rewrite steps, "
           f"{'verified' if general_verified(proof) else 'NOT verified'}")
     ok = ok and general_verified(proof)
+    region_times = []
+    for _ in range(args.repeat):
+        sympy.core.cache.clear_cache()
+        cpu, wall = time.process_time(), time.perf_counter()
+        region = prove_general_trust_region()
+        region_times.append((time.process_time() - cpu, time.perf_counter() - wall))
+    print(f"  n  trust region over Σ_(k=1..n): {min(t[0] for t in region_times):.3f} / "
+          f"{min(t[1] for t in region_times):.3f} s cpu/wall, {len(region.steps)} steps, "
+          f"{'verified' if trust_region_verified(region) else 'NOT verified'}")
+    ok = ok and trust_region_verified(region)
     return 0 if ok else 1
 
 

@@ -25,7 +25,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("claim", choices=CLAIMS, help="the claim to prove")
     parser.add_argument("--actions", type=_actions, required=True, metavar="N",
                         help="number of actions of the state: 2..12, or n for every n ≥ 2 at once "
-                             "(indexed sums; identity)")
+                             "(indexed sums)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--latex", action="store_true", help="print an align block for a paper")
     output.add_argument("--json", action="store_true", help="print the derivation as JSON")
@@ -61,14 +61,22 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_general(args: argparse.Namespace) -> int:
     """``--actions n``: the derivation over indexed sums (``symbolic.general``)."""
-    from ..errors import ModelError
     from ..symbolic.general import (general_to_dict, general_to_latex, general_to_text, general_verified,
                                     prove_general_identity)
 
-    if args.claim != "identity":
-        raise ModelError("--actions", f"n with claim {args.claim!r}",
-                         "for a symbolic number of actions only the identity is derived so far; "
-                         "give --actions 2..12 for the trust region")
+    if args.claim == "trust-region":
+        from ..symbolic.general_trust_region import (prove_general_trust_region, trust_region_to_dict,
+                                                     trust_region_to_latex, trust_region_to_text,
+                                                     trust_region_verified)
+
+        proof = prove_general_trust_region()
+        if getattr(args, "json", False):
+            print(json.dumps(trust_region_to_dict(proof), ensure_ascii=False, indent=2))
+        elif getattr(args, "latex", False):
+            print(trust_region_to_latex(proof))
+        else:
+            print(trust_region_to_text(proof))
+        return 0 if trust_region_verified(proof) else 1
     proof = prove_general_identity()
     if getattr(args, "json", False):
         print(json.dumps(general_to_dict(proof), ensure_ascii=False, indent=2))

@@ -37,8 +37,7 @@ def _sums(expr: sympy.Basic) -> list:
 
 def _summand_key(term: sympy.Sum) -> tuple:
     """A sum's identity: its limits and its summand in canonical (cancelled, expanded) form."""
-    (index, lo, hi), = term.limits
-    return (index, lo, hi, sympy.expand(sympy.cancel(term.function)))
+    return (term.limits, sympy.expand(sympy.cancel(term.function)))
 
 
 def canonical_atoms(*exprs: sympy.Basic) -> list:
@@ -70,33 +69,31 @@ def _map_sums(expr: sympy.Basic, transform) -> sympy.Basic:
 
 def _linearity(expr, argument=None):
     def split(term):
-        (index, lo, hi), = term.limits
-        body = sympy.expand(term.function) if argument == "expand" else term.function
+        body = term.function
         if isinstance(body, sympy.Add):
-            return sympy.Add(*(sympy.Sum(part, (index, lo, hi)) for part in body.args))
+            return sympy.Add(*(sympy.Sum(part, *term.limits) for part in body.args))
         return term
     return _map_sums(expr, split)
 
 
 def _pull_out(expr, argument=None):
     def pull(term):
-        (index, lo, hi), = term.limits
+        indices = [limit[0] for limit in term.limits]
         constant, dependent = sympy.S.One, sympy.S.One
         for factor in sympy.Mul.make_args(term.function):
-            if factor.has(index):
+            if any(factor.has(index) for index in indices):
                 dependent *= factor
             else:
                 constant *= factor
-        if constant.has(index):  # the side condition, checked on the split actually made
-            raise ModelError("pull out", f"factor {constant} depends on {index}", "only factors free of k leave a sum")
-        return constant * sympy.Sum(dependent, (index, lo, hi))
+        if any(constant.has(index) for index in indices):  # the side condition, checked on the split made
+            raise ModelError("pull out", f"factor {constant} depends on the index", "only factors free of k leave a sum")
+        return constant * sympy.Sum(dependent, *term.limits)
     return _map_sums(expr, pull)
 
 
 def _expand_summand(expr, argument=None):
     def expand(term):
-        (index, lo, hi), = term.limits
-        return sympy.Sum(sympy.expand(term.function), (index, lo, hi))
+        return sympy.Sum(sympy.expand(term.function), *term.limits)
     return _map_sums(expr, expand)
 
 
@@ -105,8 +102,8 @@ def _definition(expr, argument):
     base, index, body = argument
 
     def substitute(term):
-        (k, lo, hi), = term.limits
-        return sympy.Sum(term.function.xreplace({base[k]: body.xreplace({index: k})}), (k, lo, hi))
+        mapping = {base[limit[0]]: body.xreplace({index: limit[0]}) for limit in term.limits}
+        return sympy.Sum(term.function.xreplace(mapping), *term.limits)
     return _map_sums(expr, substitute)
 
 
@@ -175,3 +172,48 @@ class IndexedProof:
     @property
     def verified(self) -> bool:
         return bool(self.steps) and all(step.holds for step in self.steps)
+
+
+def nonnegative_by_construction(expr: sympy.Basic) -> bool:
+    """True when ``expr`` ≥ 0 is read off its tree: a non-negative number or atom (by its declared
+    assumptions), an even power, a product or sum of non-negative parts, a Σ of a non-negative summand
+    (an empty Σ is 0).  Sound wherever the expression is defined; False means "no certificate"."""
+    if expr.is_Number:
+        return bool(expr >= 0)
+    if isinstance(expr, (sympy.Symbol, sympy.Indexed)):
+        return expr.is_nonnegative is True
+    if isinstance(expr, sympy.Pow):
+        exponent = expr.exp
+        if exponent.is_Integer and int(exponent) % 2 == 0 and expr.base.is_extended_real is not False:
+            return True
+        return nonnegative_by_construction(expr.base)
+    if isinstance(expr, (sympy.Mul, sympy.Add)):
+        return all(nonnegative_by_construction(arg) for arg in expr.args)
+    if isinstance(expr, sympy.Sum):
+        return nonnegative_by_construction(expr.function)
+    return False
+
+
+def _lagrange(expr, argument):
+    """Lagrange's identity, for ``argument`` = (a, b, k, j) with a, b expressions in the index k:
+
+        (Σ_k a_k²)(Σ_k b_k²) − (Σ_k a_k b_k)² = ½ Σ_j Σ_k (a_j b_k − a_k b_j)²
+
+    ``expr`` must be the left side (checked as a rational function of its sums); the result is the right."""
+    a, b, index, other = argument
+    limits = (index, 1, sympy.Symbol("n", integer=True, positive=True))
+    left = sympy.Sum(a ** 2, limits) * sympy.Sum(b ** 2, limits) - sympy.Sum(a * b, limits) ** 2
+    if not same(expr, left):
+        raise ModelError("Lagrange", "the expression is not (Σ a²)(Σ b²) − (Σ a b)²", "apply it to that form")
+    inner = (a.xreplace({index: other}) * b - a * b.xreplace({index: other})) ** 2
+    return sympy.Rational(1, 2) * sympy.Sum(sympy.Sum(inner, limits), (other, 1, limits[2]))
+
+
+def _substitute(expr, argument):
+    """``argument`` = (symbol, value): a declared definition of a symbol (e.g. the radius ε = Var/V²)."""
+    atom, value = argument
+    return expr.xreplace({atom: value})
+
+
+RULES["substitute"] = (_substitute, "replace a symbol by its declared definition")
+RULES["Lagrange"] = (_lagrange, "(Σ a²)(Σ b²) − (Σ ab)² = ½ Σ_j Σ_k (a_j b_k − a_k b_j)²")

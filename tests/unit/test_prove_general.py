@@ -91,8 +91,6 @@ def test_cli_text_json_latex_and_bad_input(capsys):
     assert data == general_to_dict(prove_general_identity())
     assert main(["prove", "identity", "--actions", "n", "--latex"]) == 0
     assert r"\sum_{k=1}^{n}" in capsys.readouterr().out
-    assert main(["prove", "trust-region", "--actions", "n"]) == 2
-    assert "--actions" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         main(["prove", "identity", "--actions", "m"])
     assert exit_info.value.code == 2
