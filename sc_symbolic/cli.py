@@ -7,7 +7,7 @@
     sc-symbolic prove identity|trust-region --actions N [--latex | --json]
     sc-symbolic trust-region MODEL --state S --radius δ [--set NAME=VALUE ...] [--json] [--plot FILE]
     sc-symbolic sweep MODEL [--thresholds T1,T2,...] [--json] [--plot FILE]
-    sc-symbolic regions MODEL --claim misalignment|improvement [--threshold T] [--json]
+    sc-symbolic regions MODEL --claim CLAIM [--threshold T|all] [--depth D|--time S] [--json|--latex] [--plot F]
     sc-symbolic search PROPERTY [bounds] --method random|exhaustive|hypothesis|smt --out DIR [--json]
     sc-symbolic import prism|gym|trajectories|minari ... -o MODEL.json;  sc-symbolic export prism MODEL.json
 

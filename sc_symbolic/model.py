@@ -200,7 +200,7 @@ def action_order(model: Model) -> tuple:
 # ------------------------------------------------------------------ loading
 
 
-def load_model(source, policy=None, name: str | None = None, threshold=None) -> Model:
+def load_model(source, policy=None, name: str | None = None, threshold=None, validate_box: bool = True) -> Model:
     """Load and validate a model from a path, JSON text, a dict or a ``Model`` (returned as it is
     unless ``policy``, ``name`` or ``threshold`` change it).
 
@@ -224,7 +224,7 @@ def load_model(source, policy=None, name: str | None = None, threshold=None) -> 
         data["policy"] = override
     if threshold is not None:
         data["success"] = {"return_at_least": threshold}
-    return from_dict(data, name=name or default_name)
+    return from_dict(data, name=name or default_name, validate_box=validate_box)
 
 
 def parse_settings(settings) -> dict:
@@ -244,12 +244,12 @@ def parse_settings(settings) -> dict:
     return values
 
 
-def load_model_file(path, policy=None, threshold=None) -> Model:
+def load_model_file(path, policy=None, threshold=None, validate_box: bool = True) -> Model:
     """``load_model`` for command-line arguments: ``path`` and ``policy`` are always file paths
     (a name such as ``"[draft].json"`` is never read as JSON text); ``policy`` may be ``"uniform"``."""
     if policy is not None and policy != "uniform":
         policy = Path(read_path(policy, "policy file"))
-    return load_model(Path(read_path(path, "model")), policy, threshold=threshold)
+    return load_model(Path(read_path(path, "model")), policy, threshold=threshold, validate_box=validate_box)
 
 
 def read_path(path, what: str) -> str:
@@ -334,6 +334,8 @@ def _probability(value, domain, where: str, box):
 
 
 def _check_unit_interval(p, domain, where, box):
+    if box is None:  # from_dict(validate_box=False): regions decide where the model is valid
+        return
     if not domain.parametric:
         if p < 0 or p > 1:
             raise ModelError(where, f"probability {_short(domain.to_str(p))} is outside [0, 1]",
@@ -420,8 +422,11 @@ def _expect_dict(value, where: str, what: str) -> dict:
     return value
 
 
-def from_dict(data, name: str | None = None) -> Model:
-    """Validate a ``sc-symbolic/mdp-1`` dict and build the Model (FORMAT.md)."""
+def from_dict(data, name: str | None = None, validate_box: bool = True) -> Model:
+    """Validate a ``sc-symbolic/mdp-1`` dict and build the Model (FORMAT.md).
+
+    ``validate_box=False`` skips only the proof that every probability lies in (0, 1] on the
+    whole parameter box (``regions`` labels the parameter values where it does not)."""
     data = _expect_dict(data, "model", "a JSON object")
     unknown = [k for k in data if k not in TOP_LEVEL_KEYS and not (isinstance(k, str) and k.startswith("x-"))]
     if unknown:
@@ -441,6 +446,7 @@ def from_dict(data, name: str | None = None) -> Model:
     if parameters:
         domain.points = box
         domain.box = dict(parameters)
+    checked_box = box if validate_box else None
 
     if "states" not in data:
         raise ModelError("states", "missing", "a model lists its states")
@@ -462,7 +468,7 @@ def from_dict(data, name: str | None = None) -> Model:
         for a, outs in acts.items():
             where = _field(_field("states", s), a)
             _check_name(a, where, "action")
-            outcomes = _outcomes(outs, where, raw_states, domain, box)
+            outcomes = _outcomes(outs, where, raw_states, domain, checked_box)
             total_outcomes += len(outcomes)
             if total_outcomes > MAX_TOTAL_OUTCOMES:
                 raise ModelError("states", "too many outcomes", f"at most {MAX_TOTAL_OUTCOMES} in all")
@@ -470,12 +476,12 @@ def from_dict(data, name: str | None = None) -> Model:
             actions[a] = outcomes
         states[s] = actions
 
-    initial = _initial(data.get("initial"), states, domain, box)
+    initial = _initial(data.get("initial"), states, domain, checked_box)
     success_states, threshold = _success(data.get("success"), states)
     horizon = _horizon(data.get("horizon"))
     if "policy" not in data:
         raise ModelError("policy", "missing", "give a policy in the model or with --policy")
-    policy = _policy(data["policy"], states, domain, box)
+    policy = _policy(data["policy"], states, domain, checked_box)
     return Model(model_name, domain, parameters, initial, states, success_states, threshold,
                  horizon, policy, data)
 

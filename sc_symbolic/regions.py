@@ -1,27 +1,32 @@
-"""Parameter regions, one parameter, exact (docs/cli.md, regions).
+"""Parameter regions, exact in one parameter, certified box by box in two or three (docs/cli.md, regions).
 
 A claim is ``f(θ) ▷ 0`` with ``f = N/D`` a rational function in lowest terms and
-``▷ ∈ {>, ≥}``:
+``▷ ∈ {>, ≥}`` (``region_claims``: misalignment, improvement, amplification, a
+user inequality).  The model is *valid* at θ when every probability ``p`` that
+is not identically 0 satisfies ``0 < p(θ) ≤ 1`` (else a probability leaves
+[0, 1] or the support graph changes); the invalid set is its own piece,
+labelled ``"invalid"``.
 
-    misalignment   f = E_π[G] − E_{π⁺_τ}[G],  ▷ = >
-    improvement    f = J(π⁺) − J(π),          ▷ = >
-
-Every real root of ``N·D`` in the open interval (lo, hi) is isolated exactly
-(rational, or square-free defining polynomial + isolating interval with
-rational endpoints).  Between consecutive roots ``N·D`` has no root, so the sign
-of ``f`` is constant there and is proved by one rational sample point.  At a
-root of ``N``, ``f = 0``; at a root of ``D`` the claim is undefined (the piece
-is labelled ``"undefined"``).  ``verify_regions`` re-checks a report from
-scratch: a moved breakpoint or a flipped label is refused.
+One parameter: every real root of ``N·D`` and of the numerators and
+denominators of every ``p`` and ``1 − p`` in the open interval (lo, hi) is
+isolated exactly (rational, or square-free defining polynomial + isolating
+interval with rational endpoints, refinable to any ``width``).  Between
+consecutive roots none of these changes sign, so validity and the sign of ``f``
+are constant there and are proved at one rational sample point.  At a root of
+a probability's factor the model is invalid (``p = 0``, ``p = 1`` with a
+sibling at 0, or undefined); at a root of ``N`` alone ``f = 0``; at a root of
+``D`` the claim is ``"undefined"``.  Several parameters: ``region_boxes``.
+``verify_regions`` re-checks a report from scratch: a moved breakpoint, a
+flipped label or a flipped box is refused.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from .errors import ModelError
+from .region_claims import CLAIMS, Claim, claim_of, rethreshold  # noqa: F401  (CLAIMS: public)
 
-CLAIMS = ("misalignment", "improvement")
+#: Most parameters a region is computed for (boxes in 2 or 3 dimensions).
+MAX_REGION_PARAMETERS = 3
 
 
 def _qq(value) -> str:
@@ -35,39 +40,51 @@ def _qq(value) -> str:
     return str(value.p) if value.q == 1 else f"{value.p}/{value.q}"
 
 
-def claim_function(model, claim: str):
-    """(f, strict, symbol, words): the claim is f(θ) > 0 (strict) or ≥ 0."""
+def _sympy_q(value):
     import sympy
 
-    from .analysis import analyse
-
-    if not model.parameters:
-        raise ModelError("MODEL", "no parameters: use check", "regions needs a parametric model (docs/cli.md, regions)")
-    if len(model.parameters) != 1:
-        raise ModelError("MODEL", f"{len(model.parameters)} parameters",
-                         "regions decides exact regions for one parameter in this version")
-    if claim not in CLAIMS:
-        raise ModelError("--claim", f"unknown claim {claim!r}", f"choose one of {', '.join(CLAIMS)}")
-    analysis = analyse(model)
-    if model.domain.is_zero(analysis.J):
-        raise ModelError("--threshold", "success is never reached (J = 0 identically)",
-                         "give an achievable threshold or success set")
-    if claim == "misalignment":
-        if model.threshold is None or analysis.expected_return is None:
-            raise ModelError("--claim", "misalignment needs a return threshold and rewards",
-                             "give a model with success.return_at_least or --threshold T")
-        f = model.domain.to_sympy(analysis.expected_return - analysis.expected_return_plus)
-        words = f"misaligned at τ = {_qq(model.threshold)}"
-    else:
-        f = model.domain.to_sympy(analysis.J_plus - analysis.J)
-        words = "success conditioning strictly improves J"
-    name = next(iter(model.parameters))
-    symbols = [s for s in f.free_symbols if s.name == name]
-    symbol = symbols[0] if symbols else sympy.Symbol(name)
-    return sympy.cancel(sympy.together(f)), True, symbol, words
+    return sympy.Rational(int(value.numerator), int(value.denominator))
 
 
-def _roots(poly, lo, hi) -> list:
+def load_for_regions(path, policy=None, threshold=None):
+    """The model of ``path`` without the whole-box probability proof (regions label invalid values)."""
+    from .model import load_model_file
+
+    return load_model_file(path, policy, None if threshold in (None, "all") else threshold, validate_box=False)
+
+
+def probabilities(model) -> list:
+    """Every transition, initial and policy probability of ``model`` that is not a constant (SymPy)."""
+    d = model.domain
+    found = []
+    for actions in model.states.values():
+        for outcomes in actions.values():
+            found += [o.p for o in outcomes]
+    found += list(model.initial.values())
+    for row in model.policy.values():
+        found += list(row.values())
+    out, seen = [], set()
+    for p in found:
+        expr = d.to_sympy(p)
+        if expr.free_symbols and expr not in seen:
+            seen.add(expr)
+            out.append(expr)
+    return out
+
+
+def symbols_of(model) -> list:
+    import sympy
+
+    return [sympy.Symbol(name, real=True) for name in model.parameters]
+
+
+def claim_function(model, claim: str, versus=None):
+    """(f, strict, symbol, words) of a one-parameter claim (kept for callers of the first version)."""
+    c = claim_of(model, claim, versus)
+    return c.f, c.strict, symbols_of(model)[0], c.words
+
+
+def _roots(poly, lo, hi, width=None) -> list:
     """Isolated real roots of poly in the open interval (lo, hi): [(a, b, factor)], increasing."""
     import sympy
 
@@ -84,7 +101,7 @@ def _roots(poly, lo, hi) -> list:
         factor = factor.monic()
         for (a, b), _ in factor.intervals():
             a, b = sympy.Rational(a), sympy.Rational(b)
-            while a != b and (a < lo < b or a < hi < b):
+            while a != b and (a <= lo < b or a < hi <= b):  # irrational root: strictly inside (a, b)
                 a, b, _ = _refine(a, b, factor)
             if b <= lo or a >= hi:
                 continue
@@ -102,6 +119,13 @@ def _roots(poly, lo, hi) -> list:
                 out[i + 1] = _refine(c, d, g)
                 changed = True
         out.sort(key=lambda r: (r[0], r[1]))
+    if width is not None:
+        refined = []
+        for a, b, f in out:
+            while b - a > width:
+                a, b, f = _refine(a, b, f)
+            refined.append((a, b, f))
+        out = refined
     return out
 
 
@@ -121,10 +145,27 @@ def _endpoint(root, is_open: bool) -> dict:
     return {"polynomial": str(factor.as_expr()), "interval": [_qq(a), _qq(b)], "open": is_open}
 
 
-def _label(f, symbol, strict, point):
-    """True/False/"undefined" at an exact rational point."""
+def _valid_at(probabilities_, symbol, point) -> bool:
+    """0 < p ≤ 1 for every probability at the exact rational point (False where one is undefined)."""
     import sympy
 
+    for p in probabilities_:
+        numerator, denominator = sympy.fraction(sympy.together(p))
+        d = denominator.subs(symbol, point)
+        if d == 0:
+            return False
+        value = sympy.Rational(numerator.subs(symbol, point) / d)
+        if not 0 < value <= 1:
+            return False
+    return True
+
+
+def _label(f, symbol, strict, point, probabilities_=()):
+    """True/False/"undefined"/"invalid" at an exact rational point."""
+    import sympy
+
+    if not _valid_at(probabilities_, symbol, point):
+        return "invalid"
     numerator, denominator = sympy.fraction(f)
     d = denominator.subs(symbol, point)
     if d == 0:
@@ -133,41 +174,136 @@ def _label(f, symbol, strict, point):
     return bool(value > 0 or (not strict and value == 0))
 
 
-def regions(model, claim: str) -> dict:
-    """The regions-1 report of ``claim`` on the model's single parameter."""
+def _probability_polys(probabilities_, symbol) -> list:
+    """Numerators and denominators of every p and 1 − p (their roots bound the valid set)."""
     import sympy
 
-    f, strict, symbol, words = claim_function(model, claim)
+    polys = []
+    for p in probabilities_:
+        for x in (p, 1 - p):
+            for part in sympy.fraction(sympy.together(x)):
+                poly = sympy.Poly(part, symbol, domain="QQ")
+                if poly.degree() > 0:
+                    polys.append(poly)
+    return polys
+
+
+def _check_box_size(model):
+    if len(model.parameters) > MAX_REGION_PARAMETERS:
+        raise ModelError("MODEL", f"{len(model.parameters)} parameters",
+                         f"regions are computed for at most {MAX_REGION_PARAMETERS} parameters")
+
+
+def regions(model, claim: str, *, versus=None, width=None, depth=None, time_limit=None) -> dict:
+    """The regions-1 report of ``claim`` on ``model`` (one parameter exact, two or three by boxes).
+
+    ``versus``: the second threshold of ``amplification``; ``width``: refine every
+    isolating interval to at most this width (one parameter); ``depth`` / ``time_limit``
+    (seconds): where box subdivision stops (several parameters).
+    """
+    _check_box_size(model)
+    c = claim_of(model, claim, versus)
+    if len(model.parameters) > 1:
+        from .region_boxes import box_regions
+
+        report = box_regions(model, c, depth=depth, time_limit=time_limit)
+    else:
+        report = _interval_regions(model, c, width)
+    if versus is not None:
+        report["versus"] = _qq(_parse_q(versus, "--versus"))
+    return report
+
+
+def _parse_q(text, where):
+    from .exact import parse_number
+
+    return parse_number(text, where)
+
+
+def _interval_regions(model, c: Claim, width=None) -> dict:
+    import sympy
+
+    f, strict, words = c.f, c.strict, c.words
     (name, (lo, hi)), = model.parameters.items()
-    lo, hi = sympy.Rational(_qq(lo)), sympy.Rational(_qq(hi))
+    symbol = symbols_of(model)[0]
+    if width is not None:
+        width = _sympy_q(_parse_q(width, "--width"))
+        if width <= 0:
+            raise ModelError("--width", f"width {width}", "a positive exact number such as 1/1000")
+    lo, hi = _sympy_q(lo), _sympy_q(hi)
     numerator, denominator = sympy.fraction(f)
+    probs = probabilities(model)
+    validity = _probability_polys(probs, symbol)
     poly = sympy.Poly(sympy.expand(numerator * denominator), symbol, domain="QQ")
-    roots = _roots(poly, lo, hi) if poly.degree() > 0 else []
+    for extra in validity:
+        poly = poly * extra
+    roots = _roots(poly, lo, hi, width) if poly.degree() > 0 else []
     den = sympy.Poly(denominator, symbol, domain="QQ")
+    num = sympy.Poly(numerator, symbol, domain="QQ")
     pieces = []
     left = {"value": _qq(lo), "open": True}
     previous_b = lo
     for root in roots:
         a, b, factor = root
         sample = (previous_b + a) / 2
-        pieces.append({"holds": _label(f, symbol, strict, sample), "lower": left,
-                       "upper": _endpoint(root, True), "sample": _qq(sample)})
+        cell = _label(f, symbol, strict, sample, probs)
+        pieces.append({"holds": cell, "lower": left, "upper": _endpoint(root, True), "sample": _qq(sample)})
         if a == b:
-            at = _label(f, symbol, strict, a)
+            at = _label(f, symbol, strict, a, probs)
+        elif cell == "invalid" or any(_divides(factor, v) for v in validity):
+            at = "invalid"
+        elif den.degree() > 0 and _divides(factor, den):
+            at = "undefined"
+        elif num.degree() > 0 and _divides(factor, num):
+            at = not strict
         else:
-            at = "undefined" if den.degree() > 0 and sympy.gcd(factor, den).degree() > 0 else (not strict)
+            at = cell
         point = _endpoint(root, False)
         pieces.append({"holds": at, "lower": point, "upper": point})
         left, previous_b = _endpoint(root, True), b
     sample = (previous_b + hi) / 2
-    pieces.append({"holds": _label(f, symbol, strict, sample), "lower": left,
+    pieces.append({"holds": _label(f, symbol, strict, sample, probs), "lower": left,
                    "upper": {"value": _qq(hi), "open": True}, "sample": _qq(sample)})
     pieces = _merge(pieces)
-    return {"format": "sc-symbolic/regions-1", "model": model.name, "claim": claim,
+    fractions = _interval_fractions(pieces, lo, hi)
+    return {"format": "sc-symbolic/regions-1", "model": model.name, "claim": c.text,
             "threshold": None if model.threshold is None else _qq(model.threshold),
             "parameters": {name: [_qq(lo), _qq(hi)]}, "function": str(sympy.factor(f)),
-            "strict": strict, "pieces": pieces, "undecided_fraction": "0",
+            "strict": strict, "pieces": pieces, "undecided_fraction": "0", "fractions": fractions,
+            "boundary": sorted({str(fac.as_expr()) for fac, _ in poly.factor_list()[1] if fac.degree() > 0}),
             "statement": statement(words, name, pieces)}
+
+
+def _divides(factor, poly) -> bool:
+    import sympy
+
+    return sympy.rem(poly, factor).is_zero
+
+
+def _interval_fractions(pieces, lo, hi) -> dict:
+    """Exact length fraction of each label; pieces with an algebraic end use the isolating interval
+    end nearest the piece's inside, so a fraction is exact only when every end is rational
+    (``"exact": false`` otherwise, and the fractions are lower bounds)."""
+    import sympy
+
+    total, exact = hi - lo, True
+    out: dict = {}
+    for piece in pieces:
+        if piece["lower"] == piece["upper"]:
+            continue
+        low, high = piece["lower"], piece["upper"]
+        x0 = sympy.Rational(low["value"]) if "value" in low else sympy.Rational(low["interval"][1])
+        x1 = sympy.Rational(high["value"]) if "value" in high else sympy.Rational(high["interval"][0])
+        exact = exact and "value" in low and "value" in high
+        key = _label_key(piece["holds"])
+        out[key] = out.get(key, sympy.Integer(0)) + max(x1 - x0, 0) / total
+    result = {k: _qq(v) for k, v in sorted(out.items())}
+    result["exact"] = exact
+    return result
+
+
+def _label_key(holds) -> str:
+    return {True: "true", False: "false", None: "undecided"}.get(holds, str(holds))
 
 
 def _merge(pieces: list) -> list:
@@ -191,25 +327,35 @@ def _text(endpoint: dict) -> str:
 
 
 def statement(words: str, name: str, pieces: list) -> str:
-    """The region as a theorem: "<words> iff lo < name < hi or ..."."""
+    """The region as a theorem: "<words> iff lo < name < hi or ..." (plus where the model is invalid)."""
+    parts = _describe(name, [p for p in pieces if p["holds"] is True])
+    text = f"{words} iff " + " or ".join(parts) if parts else f"never {words} on the parameter interval"
+    invalid = _describe(name, [p for p in pieces if p["holds"] == "invalid"])
+    if invalid:
+        text += "; the model is invalid (a probability leaves (0, 1]) for " + " or ".join(invalid)
+    return text
+
+
+def _describe(name: str, pieces: list) -> list:
     parts = []
     for piece in pieces:
-        if piece["holds"] is not True:
-            continue
         lower, upper = piece["lower"], piece["upper"]
         if lower == upper:
             parts.append(f"{name} = {_text(lower)}")
         else:
             parts.append(f"{_text(lower)} {'<' if lower['open'] else '≤'} {name} "
                          f"{'<' if upper['open'] else '≤'} {_text(upper)}")
-    if not parts:
-        return f"never {words} on the parameter interval"
-    return f"{words} iff " + " or ".join(parts)
+    return parts
 
 
 def verify_regions(model, report: dict) -> None:
-    """Re-verify a regions-1 report from the model; ModelError naming the first wrong piece."""
-    fresh = regions(model, report["claim"])
+    """Re-verify a regions-1 report from the model; ModelError naming the first wrong piece or box."""
+    if len(model.parameters) > 1:
+        from .region_boxes import verify_boxes
+
+        verify_boxes(model, claim_of(model, report["claim"], report.get("versus")), report)
+        return
+    fresh = regions(model, report["claim"], versus=report.get("versus"))
     for i, (got, want) in enumerate(zip(report["pieces"], fresh["pieces"])):
         for key in ("holds", "lower", "upper"):
             if got.get(key) != want.get(key) and not _same_point(got.get(key), want.get(key)):
@@ -236,3 +382,11 @@ def _same_point(a, b) -> bool:
         lo, hi = max(end(a, 0), end(b, 0)), min(end(a, 1), end(b, 1))
         return lo <= hi and x.count_roots(lo, hi) == 1
     return False
+
+
+def thresholds_for_all(model) -> list:
+    """The model once per achievable return τ (``--threshold all``), in increasing τ (docs/math.md §6)."""
+    from .thresholds import achievable_returns
+
+    base = rethreshold(model, model.threshold if model.threshold is not None else 0)
+    return [rethreshold(base, tau) for tau in achievable_returns(base)]

@@ -1,9 +1,12 @@
-"""CLI layer — ``sc-symbolic regions``: exact parameter regions of a claim (docs/cli.md, regions).
+"""CLI layer — ``sc-symbolic regions``: parameter regions of a claim (docs/cli.md, regions).
 
-    sc-symbolic regions MODEL --claim misalignment|improvement [--threshold T] [--policy F] [--json]
+    sc-symbolic regions MODEL --claim CLAIM [--threshold T|all] [--versus T2] [--policy F]
+                        [--width W] [--depth D | --time S] [--json | --latex] [--plot FILE]
 
-Prints the region as a theorem ("misaligned at τ = 1 iff 1/4 < q < 1") or the
-``sc-symbolic/regions-1`` report.  Exit 0; 2 on bad input.
+Prints the region as a theorem ("misaligned at τ = 1 iff 1/4 < q < 1"), the
+``sc-symbolic/regions-1`` report (``--json``; with ``--threshold all`` a JSON
+array of them, one per achievable τ) or a LaTeX statement.  Exit 0; 2 on bad
+input, and then nothing is written.
 """
 
 from __future__ import annotations
@@ -12,24 +15,60 @@ from __future__ import annotations
 def run(args) -> int:
     import json
 
-    from ..model import load_model_file
-    from ..regions import regions
+    from ..errors import ModelError
+    from ..region_latex import regions_latex
+    from ..regions import load_for_regions, regions, thresholds_for_all
 
-    model = load_model_file(args.model, args.policy, args.threshold)
-    report = regions(model, args.claim)
-    if args.json:
-        print(json.dumps(report, indent=1, ensure_ascii=False))
+    if args.json and args.latex:
+        raise ModelError("--json/--latex", "both given", "choose one output format")
+    if args.depth is not None and args.time is not None:
+        raise ModelError("--depth/--time", "both given", "give one limit: --depth D or --time S")
+    if args.plot is not None:
+        from ..region_plot import check_plot_path
+
+        check_plot_path(args.plot)
+    time_limit = None
+    if args.time is not None:
+        from ..exact import parse_number
+
+        time_limit = float(parse_number(args.time, "--time"))
+        if time_limit <= 0:
+            raise ModelError("--time", f"{args.time}", "a positive number of seconds")
+    model = load_for_regions(args.model, args.policy, args.threshold)
+    options = {"versus": args.versus, "width": args.width, "depth": args.depth, "time_limit": time_limit}
+    if args.threshold == "all":
+        models = thresholds_for_all(model)
     else:
-        print(report["statement"])
-        print(f"  ({report['claim']}: {report['function']} {'>' if report['strict'] else '≥'} 0)")
+        models = [model]
+    reports = [(m, regions(m, args.claim, **options)) for m in models]
+    if args.plot is not None:
+        from ..region_plot import plot_regions
+
+        plot_regions(reports[0][1], args.plot)
+    if args.json:
+        value = [r for _, r in reports] if args.threshold == "all" else reports[0][1]
+        print(json.dumps(value, indent=1, ensure_ascii=False))
+    elif args.latex:
+        print("\n\n".join(regions_latex(m, r) for m, r in reports))
+    else:
+        for _, report in reports:
+            print(report["statement"])
+            print(f"  ({report['claim']}: {report['function']} {'>' if report['strict'] else '≥'} 0)")
     return 0
 
 
 def add_parser(subparsers) -> None:
-    regions = subparsers.add_parser("regions", help="exact parameter regions of a claim (docs/cli.md, regions)")
+    regions = subparsers.add_parser("regions", help="parameter regions of a claim (docs/cli.md, regions)")
     regions.add_argument("model", help="a parametric sc-symbolic/mdp-1 JSON file")
-    regions.add_argument("--claim", required=True, help="misalignment or improvement")
-    regions.add_argument("--threshold", metavar="T", help="the return threshold τ (exact number)")
+    regions.add_argument("--claim", required=True,
+                         help="misalignment, improvement, amplification, or an inequality such as \"J_plus - J >= 1/10\"")
+    regions.add_argument("--threshold", metavar="T", help="the return threshold τ (exact number), or 'all'")
+    regions.add_argument("--versus", metavar="T2", help="amplification: the second threshold τ′")
     regions.add_argument("--policy", metavar="FILE", help="a policy JSON file")
+    regions.add_argument("--width", metavar="W", help="one parameter: refine isolating intervals to width ≤ W")
+    regions.add_argument("--depth", metavar="D", type=int, help="several parameters: subdivision depth (default 8)")
+    regions.add_argument("--time", metavar="S", help="several parameters: stop subdividing after S seconds")
     regions.add_argument("--json", action="store_true", help="the sc-symbolic/regions-1 report")
+    regions.add_argument("--latex", action="store_true", help="the region as a LaTeX theorem statement")
+    regions.add_argument("--plot", metavar="FILE", help="a region map (PNG) of one or two parameters")
     regions.set_defaults(run=run)

@@ -86,3 +86,153 @@ def test_reports_match_the_schema():
     schema = json.load(open("sc_symbolic/schemas/regions-1.schema.json", encoding="utf-8"))
     for path in (LOTTERY, SQRT):
         jsonschema.validate(regions(load_model_file(path), "misalignment"), schema)
+
+
+# ---------------------------------------------------------------- claims, --threshold all, LaTeX, width
+
+from fractions import Fraction  # noqa: E402
+
+from sc_symbolic.region_latex import regions_latex  # noqa: E402
+from sc_symbolic.regions import load_for_regions, thresholds_for_all  # noqa: E402
+
+TWO = "examples/param_two_lottery.json"
+INVALID = "examples/param_invalid.json"
+
+
+def test_amplification_compares_the_gain_at_two_thresholds():
+    report = regions(load_for_regions(LOTTERY), "amplification", versus="4")
+    assert report["function"] == "-(3*q - 1)/(2*(q + 1))" and report["versus"] == "4"
+    assert report["statement"].endswith("iff 0 < q < 1/3")
+
+
+def test_amplification_needs_versus():
+    with pytest.raises(ModelError, match="--versus"):
+        regions(load_for_regions(LOTTERY), "amplification")
+
+
+@pytest.mark.parametrize("claim, region", [
+    ("expected_return_plus < expected_return", "iff 1/4 < q < 1"),
+    ("J_plus - J >= 1/10", "iff 0 < q ≤ root of q**2 - 11*q/5 + 4/5 in [1/3, 1/2]"),
+    ("I[s0|G=0] <= 1/4", "iff 1/3 ≤ q < 1"),
+    ("Q[s0|G=0, lottery] >= q", "iff 0 < q < 1"),
+])
+def test_user_inequalities(claim, region):
+    assert regions(load_for_regions(LOTTERY), claim)["statement"] == f"{claim} {region}"
+
+
+@pytest.mark.parametrize("claim, needle", [
+    ("foo > 1", "unknown name 'foo'"),
+    ("I[zz] > 0", "unknown state 'zz'"),
+    ("J > 1 > 0", "2 comparisons"),
+    ("__import__('os') > 0", "unknown name '__import__'"),
+    ("J ** q > 0", "cannot read"),
+])
+def test_user_inequality_refusals_name_the_valid_names(claim, needle):
+    with pytest.raises(ModelError, match="--claim") as caught:
+        regions(load_for_regions(LOTTERY), claim)
+    assert needle in str(caught.value)
+
+
+def test_threshold_all_one_region_each():
+    reports = [regions(m, "misalignment") for m in thresholds_for_all(load_for_regions(LOTTERY))]
+    assert [r["statement"] for r in reports] == [
+        "never misaligned at τ = 0 on the parameter interval",
+        "misaligned at τ = 1 iff 1/4 < q < 1", "misaligned at τ = 4 iff 0 < q < 1/4"]
+
+
+def test_width_refines_the_isolating_interval():
+    report = regions(load_for_regions(SQRT), "misalignment", width="1/1000000")
+    a, b = (Fraction(v) for v in report["pieces"][0]["upper"]["interval"])
+    assert 0 < b - a <= Fraction(1, 1000000)
+    verify_regions(load_for_regions(SQRT), report)
+
+
+def test_invalid_parameter_values_are_their_own_piece():
+    model = load_for_regions(INVALID)
+    report = regions(model, "misalignment")
+    assert report["statement"] == ("misaligned at τ = 1 iff 1/8 < q < 1/2; the model is invalid "
+                                   "(a probability leaves (0, 1]) for 1/2 ≤ q < 1")
+    assert report["fractions"] == {"false": "1/8", "invalid": "1/2", "true": "3/8", "exact": True}
+    verify_regions(model, report)
+
+
+def test_latex_statement_carries_the_closed_form():
+    model = load_for_regions(LOTTERY)
+    text = regions_latex(model, regions(model, "misalignment"))
+    assert r"\frac{\left(q - 1\right) \left(4 q - 1\right)}{2 \left(q + 1\right)}" in text
+    assert r"\tfrac{1}{4} < q < 1" in text and text.startswith(r"\begin{theorem}[param lottery]")
+
+
+# ---------------------------------------------------------------- two and three parameters
+
+
+def test_two_parameters_certified_boxes_and_reverification():
+    model = load_for_regions(TWO)
+    report = regions(model, "misalignment", depth=5)
+    assert report["fractions"]["false"] == "1/4"
+    assert Fraction(report["fractions"]["true"]) + Fraction(report["undecided_fraction"]) == Fraction(3, 4)
+    assert Fraction(report["undecided_fraction"]) <= Fraction(1, 32)
+    assert "4*q - 1" in report["boundary"]
+    verify_regions(model, report)
+
+
+def test_flipped_box_and_dropped_box_are_refused():
+    model = load_for_regions(TWO)
+    report = regions(model, "misalignment", depth=3)
+    i = next(k for k, p in enumerate(report["pieces"]) if p["holds"] is True)
+    flipped = json.loads(json.dumps(report))
+    flipped["pieces"][i]["holds"] = False
+    with pytest.raises(ModelError, match=f"pieces\\[{i}\\].holds"):
+        verify_regions(model, flipped)
+    promoted = json.loads(json.dumps(report))
+    j = next(k for k, p in enumerate(report["pieces"]) if p["holds"] is None)
+    promoted["pieces"][j]["holds"] = True  # an undecided box is never called proved
+    with pytest.raises(ModelError, match=f"pieces\\[{j}\\].holds"):
+        verify_regions(model, promoted)
+    dropped = json.loads(json.dumps(report))
+    del dropped["pieces"][0]
+    with pytest.raises(ModelError, match="cover"):
+        verify_regions(model, dropped)
+    overlap = json.loads(json.dumps(report))
+    overlap["pieces"].append(dict(overlap["pieces"][0]))
+    with pytest.raises(ModelError, match="overlaps"):
+        verify_regions(model, overlap)
+
+
+def test_time_limit_reports_the_undecided_rest():
+    report = regions(load_for_regions(TWO), "misalignment", time_limit=0.000001)
+    assert report["stopped_by"] == "time" and Fraction(report["undecided_fraction"]) > 0
+
+
+@pytest.mark.parametrize("argv, needle", [
+    ([LOTTERY, "--claim", "misalignment", "--threshold", "5"], "never reached"),
+    ([LOTTERY, "--claim", "misalignment", "--plot", "/nonexistent-dir/x.png"], "--plot"),
+    ([LOTTERY, "--claim", "misalignment", "--json", "--latex"], "--json/--latex"),
+    ([LOTTERY, "--claim", "J_plus > nope"], "valid names: J, J_plus"),
+])
+def test_cli_more_bad_input(argv, needle, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "sc_symbolic.cli", "regions", *argv],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and needle in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_plot_two_parameters(tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "map.png"
+    done = subprocess.run([sys.executable, "-m", "sc_symbolic.cli", "regions", TWO, "--claim", "misalignment",
+                           "--depth", "4", "--plot", str(target)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
+
+
+def test_threshold_all_json_is_a_list_of_reports():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.load(open("sc_symbolic/schemas/regions-1.schema.json", encoding="utf-8"))
+    done = subprocess.run([sys.executable, "-m", "sc_symbolic.cli", "regions", LOTTERY, "--claim",
+                           "misalignment", "--threshold", "all", "--json"], capture_output=True, text=True)
+    reports = json.loads(done.stdout)
+    assert [r["threshold"] for r in reports] == ["0", "1", "4"]
+    for report in reports + [regions(load_for_regions(TWO), "misalignment", depth=3),
+                             regions(load_for_regions(INVALID), "misalignment")]:
+        jsonschema.validate(report, schema)
