@@ -149,6 +149,9 @@ class _QuantityDomain:
     def is_zero(self, x):
         return self._domain.is_zero(x)
 
+    def __getattr__(self, name):  # everything else is the model's domain
+        return getattr(self._domain, name)
+
 
 def quantity_names(analysis) -> list:
     """Every name an inequality may use on this analysis (for error messages)."""
