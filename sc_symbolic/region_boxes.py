@@ -233,8 +233,11 @@ def _volume(box) -> object:
     return v
 
 
-def box_regions(model, claim, depth=None, time_limit=None) -> dict:
-    """The regions-1 report of ``claim`` by certified subdivision (2 or 3 parameters)."""
+def box_regions(model, claim, depth=None, time_limit=None, progress=None) -> dict:
+    """The regions-1 report of ``claim`` by certified subdivision (2 or 3 parameters).
+
+    ``progress``, when given, is called with the certified fraction (a Rational) after each decided box.
+    """
     if depth is not None and (not isinstance(depth, int) or depth < 0 or depth > 30):
         raise ModelError("--depth", f"depth {depth!r}", "an integer from 0 to 30")
     if time_limit is not None and not time_limit > 0:
@@ -249,6 +252,7 @@ def box_regions(model, claim, depth=None, time_limit=None) -> dict:
     start = {text: bernstein_coefficients(f.terms, f.degrees, root) for text, f in factors.items()}
     queue = deque([(root, 0, start)])
     decided, examined, stopped = [], 0, False
+    total, certified = _volume(root), rational(0)
     while queue:
         box, level, coefficients = queue.popleft()
         examined += 1
@@ -261,6 +265,9 @@ def box_regions(model, claim, depth=None, time_limit=None) -> dict:
         holds = problem.label(signs, box)
         if holds is not None or level >= max_depth:
             decided.append((box, level, holds))
+            if holds is not None and progress is not None:
+                certified += _volume(box) / total
+                progress(certified)
             continue
         split = {text: _split(coefficients[text], factors[text].degrees) for text in factors}
         for position, child in enumerate(_children(box)):

@@ -194,19 +194,20 @@ def _check_box_size(model):
                          f"regions are computed for at most {MAX_REGION_PARAMETERS} parameters")
 
 
-def regions(model, claim: str, *, versus=None, width=None, depth=None, time_limit=None) -> dict:
+def regions(model, claim: str, *, versus=None, width=None, depth=None, time_limit=None, progress=None) -> dict:
     """The regions-1 report of ``claim`` on ``model`` (one parameter exact, two or three by boxes).
 
     ``versus``: the second threshold of ``amplification``; ``width``: refine every
     isolating interval to at most this width (one parameter); ``depth`` / ``time_limit``
-    (seconds): where box subdivision stops (several parameters).
+    (seconds): where box subdivision stops (several parameters); ``progress``: called with the
+    certified fraction after each decided box (several parameters; benchmarks).
     """
     _check_box_size(model)
     c = claim_of(model, claim, versus)
     if len(model.parameters) > 1:
         from .region_boxes import box_regions
 
-        report = box_regions(model, c, depth=depth, time_limit=time_limit)
+        report = box_regions(model, c, depth=depth, time_limit=time_limit, progress=progress)
     else:
         report = _interval_regions(model, c, width)
     if versus is not None:

@@ -53,7 +53,7 @@ def test_box_labels_agree_with_check(path, claim, index, t):
 @settings(max_examples=6, deadline=None)
 @given(t=fraction)
 def test_invalid_interval_pieces_agree_with_check(t):
-    model = load_for_regions("examples/param_invalid.json")
+    model = load_for_regions("examples/regions/param_invalid.json")
     report = regions(model, "misalignment")
     for piece in report["pieces"]:
         lower, upper = Fraction(piece["lower"]["value"]), Fraction(piece["upper"]["value"])

@@ -96,7 +96,7 @@ from sc_symbolic.region_latex import regions_latex  # noqa: E402
 from sc_symbolic.regions import load_for_regions, thresholds_for_all  # noqa: E402
 
 TWO = "examples/param_two_lottery.json"
-INVALID = "examples/param_invalid.json"
+INVALID = "examples/regions/param_invalid.json"
 
 
 def test_amplification_compares_the_gain_at_two_thresholds():
