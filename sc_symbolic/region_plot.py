@@ -40,9 +40,12 @@ def _key(holds) -> str:
 
 def plot_regions(report: dict, path=None):
     """Draw the region map of ``report``; write a PNG to ``path`` when given; return the Figure."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch, Rectangle
+    from .display import matplotlib_canvas
+    from .optional_deps import require
+
+    FigureCanvasAgg, Figure = matplotlib_canvas()
+    patches = require("matplotlib.patches", "plotting (--plot)")
+    Patch, Rectangle = patches.Patch, patches.Rectangle
 
     names = list(report["parameters"])
     if len(names) > 2:
@@ -92,10 +95,12 @@ def _end(endpoint: dict, side: int) -> float:
 
 def _boundary(ax, polynomials, names, xs, ys) -> None:
     """Zero sets of the boundary polynomials (our own text, read by the restricted parser)."""
-    import numpy
     import sympy
 
     from .exact import domain_for, parse_expression
+    from .optional_deps import require
+
+    numpy = require("numpy", "plotting (--plot)")
 
     domain = domain_for(names)
     symbols = [sympy.Symbol(n, real=True) for n in names]
