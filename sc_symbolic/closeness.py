@@ -1,6 +1,6 @@
 """Testing kit — compare a user's float results with the exact reference; dump a replayable model on failure.
 
-Layer: beside ``testing`` (imports reference, model).  An entry passes when
+Layer: beside ``testing`` (imports reference, model).  An entry passes when::
 
     |actual − x| ≤ atol + rtol · |x|,      x = float(exact value), correctly rounded,
 

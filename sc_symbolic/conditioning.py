@@ -78,7 +78,7 @@ def action_influence(pi: dict, Q: dict, V, domain):
 
 
 def conditioned_policy(model, policy, V, Q) -> dict:
-    """π⁺(·|s) for every non-terminal s; ``None`` where V(s) = 0."""
+    """``π⁺(·|s)`` for every non-terminal s; ``None`` where V(s) = 0."""
     return {s: (None if model.domain.is_zero(V[s]) else bayes_conditioned(policy[s], Q[s], V[s], model.domain))
             for s in model.states if model.states[s]}
 

@@ -46,7 +46,7 @@ class EpisodeCounts:
         return sum(n_y for _, n_y in self.counts[s].values())
 
     def filtered(self, s) -> dict | None:
-        """π̂_filt(·|s) = n_Y(s, ·) / n_Y(s); None when no successful episode visits ``s``."""
+        """``π̂_filt(·|s) = n_Y(s, ·) / n_Y(s)``; None when no successful episode visits ``s``."""
         total = self.n_success(s)
         if total == 0:
             return None

@@ -1,6 +1,6 @@
 """Conditioning layer — "no dangerous distribution shift" (docs/math.md §5).
 
-π⁺ adds no behaviour that π does not have:
+π⁺ adds no behaviour that π does not have::
 
     π⁺(a|s) > 0  ⇒  π(a|s) > 0                                   (support)
     π⁺(a|s) / π(a|s) = Q(s,a) / V(s)  ≤  max_ratio(s) = max_{a ∈ A(s)} Q(s,a) / V(s)   (bounded ratio)

@@ -1,4 +1,4 @@
-"""Public Hypothesis strategies: random exact models for your own regression tests.
+"""Public Hypothesis strategies: random exact models for your own regression tests::
 
     from hypothesis import given
     from sc_symbolic.strategies import mdps

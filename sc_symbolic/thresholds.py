@@ -259,7 +259,7 @@ class MarkovVariant:
 
     @property
     def equals_pi_plus(self) -> bool:
-        """π̄(·|origin(x)) = π⁺(·|x) at every claim state x (V(x) > 0, visited under π)."""
+        """``π̄(·|origin(x)) = π⁺(·|x)`` at every claim state x (V(x) > 0, visited under π)."""
         d = self.domain
         for x in self.claim_states:
             bar, plus = self.policy[self.origin[x][0]], self.pi_plus[x]
