@@ -77,6 +77,11 @@ def _draw_gallery(app) -> None:
     marker = (analysis.I["s0"], sum((analysis.pi_plus["s0"][a] * Q[a] for a in Q), bandit.domain.zero))
     plot_value_curve(value_curve(pi, Q), marker=marker, path=str(out / "trust_region.png"),
                      title=f"{bandit.name}: state s0")
+    from sc_symbolic.region_plot import plot_regions
+    from sc_symbolic.regions import regions
+
+    lottery = load_model_file(str(ROOT / "examples" / "param_two_lottery.json"))
+    plot_regions(regions(lottery, "misalignment", depth=6), str(out / "regions.png"))
 
 
 def _root_redirect(app, exception) -> None:

@@ -3,7 +3,7 @@
 An exact value ``p/q`` with thousands of digits (J after ``--iterate``, a sweep on a
 cyclic model) says nothing at a glance.  ``approximate(x, n)`` is ``x`` rounded to
 ``n`` significant digits, computed with integers only — no float, so values far
-below 10⁻³⁰⁸ or above 10³⁰⁸ print correctly:
+below 10⁻³⁰⁸ or above 10³⁰⁸ print correctly::
 
     e = ⌊log₁₀ |x|⌋,   m = round(|p| · 10^(n−1−e) / q)   (half to even),   x ≈ ±m · 10^(e−n+1)
 

@@ -3,8 +3,9 @@
 One parameter: the interval coloured by label.  Two: every box filled (true
 green, false red, invalid grey, undecided white with a hatch), the boundary
 polynomials' zero sets drawn as contours, axes named by the parameters.
-Matplotlib is imported lazily (Agg canvas).  The PNG is written to a temporary
-file next to the target and renamed, so nothing is left half-written.
+Matplotlib is imported lazily (Agg canvas).  The image (format by the path's
+extension) is written through ``output.save_figure``: exactly the path given,
+atomically, never through a link or onto a device.
 """
 
 from __future__ import annotations
@@ -17,15 +18,12 @@ COLOURS = {"true": "#4caf50", "false": "#e57373", "invalid": "#9e9e9e", "undefin
 
 
 def check_plot_path(path) -> None:
-    """Refuse (ModelError) a --plot path that cannot be written, before any work is done."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not path or os.path.isdir(path):
-        raise ModelError("--plot", f"{path!r} is a directory or empty", "give a PNG file path")
-    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
-        raise ModelError("--plot", f"cannot write {path!r}", "the directory must exist and be writable")
-    if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise ModelError("--plot", f"cannot write {path!r}", "the file is not writable")
+    """Refuse (ModelError) a --plot path that cannot be written, before any work is done: the rules of
+    ``output`` (the format named by the extension; a new or regular file in an existing directory)."""
+    from .output import check_target, figure_format
+
+    figure_format(path)
+    check_target(path, "--plot")
 
 
 def _float(text: str) -> float:
@@ -115,13 +113,6 @@ def _boundary(ax, polynomials, names, xs, ys) -> None:
 
 
 def _save(figure, path: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    try:
-        figure.savefig(temporary, dpi=110, format="png")
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise ModelError("--plot", f"cannot write {path!r}: {exc.strerror}", "give a writable path") from None
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    from .output import save_figure
+
+    save_figure(figure, path, dpi=110)
