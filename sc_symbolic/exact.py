@@ -46,6 +46,10 @@ MAX_PARAMETRIC_DEGREE = 256
 MAX_PARAMETRIC_TERMS = 2_000
 MAX_JSON_DEPTH = 64
 MAX_JSON_CONTAINERS = 4_000_000
+#: The JSON numbers of a document hold at most this many bits of exact value per character of text, plus
+#: JSON_BITS_SLACK: "0.1" is 4 bits, "3/8" as text is a string (parsed later); only exponents amplify.
+JSON_BITS_PER_CHAR = 64
+JSON_BITS_SLACK = 1_000_000
 _LITERAL_BOUND = 10 ** MAX_NUMBER_CHARS
 
 # ASCII digits only: ``\d`` would also match '١' or '１', which int() accepts but mpz refuses.
@@ -714,9 +718,20 @@ def loads_json(text: str, where: str = "file"):
     shape_error = _json_shape_error(text, where)
     if shape_error is not None:
         raise shape_error
+    budget = [JSON_BITS_PER_CHAR * len(text) + JSON_BITS_SLACK]
+
+    def counted(value):
+        """Charge a parsed number's size to the document (a short exponent literal can be large:
+        ``1e-9999`` is 8 bytes of text and 33,000 bits of value), in ignored keys too."""
+        budget[0] -= int(abs(value.numerator)).bit_length() + int(value.denominator).bit_length()
+        if budget[0] < 0:
+            raise ModelError(where, "its numbers are too large for its size (decimal exponents expand them)",
+                             f"at most {JSON_BITS_PER_CHAR} bits of exact value per character of JSON text")
+        return value
+
     try:
-        return json.loads(text, parse_float=lambda number: parse_number(number, f"{where}: JSON number"),
-                          parse_int=lambda number: _int_or_refuse(number, f"{where}: JSON number"),
+        return json.loads(text, parse_float=lambda number: counted(parse_number(number, f"{where}: JSON number")),
+                          parse_int=lambda number: counted(_int_or_refuse(number, f"{where}: JSON number")),
                           parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicates)
     except ModelError:
         raise

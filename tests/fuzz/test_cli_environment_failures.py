@@ -52,3 +52,14 @@ def test_an_error_line_is_capped_at_a_readable_length(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and len(err) < cli.MAX_ERROR_CHARS + 100
     assert "465,0" in err and "characters in all" in err
+
+
+def test_decimal_exponents_cannot_amplify_a_file_into_memory(tmp_path):
+    """Red team (#17): ``1e-9999`` in an ignored ``x-`` key is 8 bytes of text and 33,000 bits of value."""
+    from sc_symbolic.errors import ModelError
+    from sc_symbolic.exact import loads_json
+
+    text = '{"x-junk": [' + ",".join(["1e-9999"] * 5000) + "]}"
+    with pytest.raises(ModelError, match="too large for its size"):
+        loads_json(text)
+    assert loads_json('{"x-fine": [' + ",".join(["0.125"] * 5000) + "]}")["x-fine"][0] == loads_json("0.125")
