@@ -86,6 +86,18 @@ def main(argv=None) -> int:
           f"{min(t[1] for t in region_times):.3f} s cpu/wall, {len(region.steps)} steps, "
           f"{'verified' if trust_region_verified(region) else 'NOT verified'}")
     ok = ok and trust_region_verified(region)
+    from sc_symbolic.symbolic.matrix import PROOFS as MATRIX_PROOFS
+    from sc_symbolic.symbolic.matrix import theorem_verified
+
+    for name, prove in MATRIX_PROOFS.items():
+        sympy.core.cache.clear_cache()
+        cpu, wall = time.process_time(), time.perf_counter()
+        theorem = prove()
+        verified = theorem_verified(theorem)
+        print(f"  matrix form, {name}: {time.process_time() - cpu:.3f} / {time.perf_counter() - wall:.3f} s cpu/wall, "
+              f"{len(theorem.steps)} checked steps + {len(theorem.lemmas)} lemmas, "
+              f"{'verified' if verified else 'NOT verified'}")
+        ok = ok and verified
     return 0 if ok else 1
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 
-CLAIMS = ("identity", "trust-region")
+CLAIMS = ("identity", "trust-region", "improvement", "performance-difference", "iteration")
+#: MDP-level theorems in matrix form (symbolic/matrix.py): no --actions
+MATRIX_CLAIMS = ("improvement", "performance-difference", "iteration")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -23,9 +25,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                      "reduced to 0 over the rationals. Exit status 0 when every step holds, 1 otherwise."),
     )
     parser.add_argument("claim", choices=CLAIMS, help="the claim to prove")
-    parser.add_argument("--actions", type=_actions, required=True, metavar="N",
+    parser.add_argument("--actions", type=_actions, default=None, metavar="N",
                         help="number of actions of the state: 2..12, or n for every n ≥ 2 at once "
-                             "(indexed sums)")
+                             "(indexed sums); required for identity and trust-region, not used by the "
+                             "MDP-level claims improvement, performance-difference, iteration (matrix form)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--latex", action="store_true", help="print an align block for a paper")
     output.add_argument("--json", action="store_true", help="print the derivation as JSON")
@@ -47,6 +50,15 @@ def run(args: argparse.Namespace) -> int:
     """Prove ``args.claim`` for ``args.actions`` actions, print it, return the exit status."""
     from ..symbolic import PROOFS, to_dict, to_latex, to_text
 
+    from ..errors import ModelError
+
+    if args.claim in MATRIX_CLAIMS:
+        if args.actions is not None:
+            raise ModelError("--actions", f"{args.actions} with claim {args.claim!r}",
+                             "the MDP-level theorems hold for every finite MDP: give no --actions")
+        return _run_matrix(args)
+    if args.actions is None:
+        raise ModelError("--actions", "missing", f"prove {args.claim} needs --actions N (2..12) or --actions n")
     if args.actions == "n":
         return _run_general(args)
     derivation = PROOFS[args.claim](args.actions)
@@ -85,4 +97,19 @@ def _run_general(args: argparse.Namespace) -> int:
     else:
         print(general_to_text(proof))
     return 0 if general_verified(proof) else 1
+
+
+def _run_matrix(args: argparse.Namespace) -> int:
+    """``prove improvement|performance-difference|iteration``: matrix form (``symbolic.matrix``)."""
+    from ..symbolic.matrix import PROOFS as MATRIX_PROOFS
+    from ..symbolic.matrix import theorem_to_dict, theorem_to_latex, theorem_to_text, theorem_verified
+
+    theorem = MATRIX_PROOFS[args.claim]()
+    if getattr(args, "json", False):
+        print(json.dumps(theorem_to_dict(theorem), ensure_ascii=False, indent=2))
+    elif getattr(args, "latex", False):
+        print(theorem_to_latex(theorem))
+    else:
+        print(theorem_to_text(theorem))
+    return 0 if theorem_verified(theorem) else 1
 
