@@ -143,7 +143,7 @@ class _Problem:
     def __init__(self, model, claim):
         import sympy
 
-        from .regions import probabilities, symbols_of
+        from .region_claims import probabilities, symbols_of
 
         self.names = list(model.parameters)
         self.symbols = symbols_of(model)

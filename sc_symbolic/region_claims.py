@@ -241,3 +241,28 @@ def _inequality(model, analysis, claim: str) -> Claim:
     words = claim.strip()
     return Claim(_cancel(model.domain.to_sympy(f)), op in (">", "<"), words, words,
                  r"\text{lhs} - \text{rhs}" if op in (">", ">=") else r"\text{rhs} - \text{lhs}")
+
+
+def probabilities(model) -> list:
+    """Every transition, initial and policy probability of ``model`` that is not a constant (SymPy)."""
+    d = model.domain
+    found = []
+    for actions in model.states.values():
+        for outcomes in actions.values():
+            found += [o.p for o in outcomes]
+    found += list(model.initial.values())
+    for row in model.policy.values():
+        found += list(row.values())
+    out, seen = [], set()
+    for p in found:
+        expr = d.to_sympy(p)
+        if expr.free_symbols and expr not in seen:
+            seen.add(expr)
+            out.append(expr)
+    return out
+
+
+def symbols_of(model) -> list:
+    import sympy
+
+    return [sympy.Symbol(name, real=True) for name in model.parameters]

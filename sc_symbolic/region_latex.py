@@ -53,7 +53,7 @@ def regions_latex(model, report: dict) -> str:
     import sympy
 
     from .region_claims import claim_of
-    from .regions import symbols_of
+    from .region_claims import symbols_of
 
     claim = claim_of(model, report["claim"], report.get("versus"))
     symbols = symbols_of(model)

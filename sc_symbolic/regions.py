@@ -23,7 +23,7 @@ flipped label or a flipped box is refused.
 from __future__ import annotations
 
 from .errors import ModelError
-from .region_claims import CLAIMS, Claim, claim_of, rethreshold  # noqa: F401  (CLAIMS: public)
+from .region_claims import CLAIMS, Claim, claim_of, probabilities, rethreshold, symbols_of  # noqa: F401  (public)
 
 #: Most parameters a region is computed for (boxes in 2 or 3 dimensions).
 MAX_REGION_PARAMETERS = 3
@@ -51,31 +51,6 @@ def load_for_regions(path, policy=None, threshold=None):
     from .model import load_model_file
 
     return load_model_file(path, policy, None if threshold in (None, "all") else threshold, validate_box=False)
-
-
-def probabilities(model) -> list:
-    """Every transition, initial and policy probability of ``model`` that is not a constant (SymPy)."""
-    d = model.domain
-    found = []
-    for actions in model.states.values():
-        for outcomes in actions.values():
-            found += [o.p for o in outcomes]
-    found += list(model.initial.values())
-    for row in model.policy.values():
-        found += list(row.values())
-    out, seen = [], set()
-    for p in found:
-        expr = d.to_sympy(p)
-        if expr.free_symbols and expr not in seen:
-            seen.add(expr)
-            out.append(expr)
-    return out
-
-
-def symbols_of(model) -> list:
-    import sympy
-
-    return [sympy.Symbol(name, real=True) for name in model.parameters]
 
 
 def claim_function(model, claim: str, versus=None):
