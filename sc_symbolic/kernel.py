@@ -39,9 +39,21 @@ CERTIFICATE_FORMAT, REPORT_FORMAT, MODEL_FORMAT = "sc-symbolic/certificate-1", "
 CORE_CHECKS = ("identity", "trust_region", "trajectory_route", "improvement", "performance_difference",
                "distribution_shift")
 STATE_FIELDS = ("V", "V_plus", "Q", "pi", "pi_plus", "R", "chi2", "I")
+#: The certificate is a closed contract (docs/format.md, "What verify checks"): every field of the report
+#: is re-verified here (REPORT_VERIFIED, STATE_VERIFIED), or is metadata for humans that ``verified`` does
+#: not cover and that the kernel ignores by design (REPORT_METADATA); any other field is refused.  A new
+#: report field is registered by adding its name to one of these tuples (and its check to ``run``).
+REPORT_VERIFIED = ("format", "J", "J_plus", "expected_return", "expected_return_plus", "states", "checks",
+                   "verified", "kernel", "threshold", "horizon", "iterations", "data")
+REPORT_METADATA = ("model", "route", "notes", "markov_variant")
+STATE_VERIFIED = STATE_FIELDS + ("max_ratio",)
+CHECK_NAMES = CORE_CHECKS + ("iteration",)
+MODEL_KEYS = ("format", "name", "parameters", "initial", "states", "success", "horizon", "policy", "description",
+              "comment", "$schema")
 MAX_STATES, MAX_TEXT, MAX_BITS, MAX_DEPTH, MAX_POWER, MAX_SHIFT = 1_000_000, 20_100, 200_000, 50, 32, 10_000
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a certificate holds every exact value: larger than its model
 MAX_CLAIM_CHARS = 1_000_000  # one claimed "p/q": V⁺ on the consensus export with K = 16 needs ~10⁵
+MAX_OUTCOMES = 5_000_000  # outcomes of the analysed model in all (a horizon multiplies states, actions and outcomes)
 SHOWN_BITS = 13_000  # failure messages print exact values up to ~4,000 digits, and sizes beyond
 ZERO, ONE = Q(0), Q(1)
 _Model = namedtuple("_Model", "initial states goal tau horizon policy")
@@ -358,8 +370,8 @@ def _model(data, need_policy: bool = True) -> _Model:
         goal, tau = None, _number(success["return_at_least"], "model: success.return_at_least")
     else:
         raise _Refused('model: success must be {"states": [terminal states]} or {"return_at_least": τ}')
-    if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 0):
-        raise _Refused(f"model: horizon {_describe(horizon)} is not an integer ≥ 0 or null")
+    if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 <= horizon <= 10_000):
+        raise _Refused(f"model: horizon {_describe(horizon)} is not an integer in [0, 10000] or null (as in the engine)")
     if policy is None and not need_policy:
         return _Model(initial, states, goal, tau, horizon, None)
     nonterminal = [s for s in states if states[s]]
@@ -400,9 +412,13 @@ def _analysed(m: _Model) -> _Analysed:
         if p != 0:
             label = visit(s, 0, ZERO)
             initial[label] = initial.get(label, ZERO) + p
+    outcomes = 0
     while queue:
         label = queue.popleft()
         s, t, c = origin[label]
+        outcomes += sum(len(outs) for outs in m.states[s].values())
+        if outcomes > MAX_OUTCOMES:  # bounded before the work, not after memory runs out
+            raise _Refused(f"analysed model: more than {MAX_OUTCOMES} outcomes (states × actions × outcomes)")
         if not m.states[s] or (track_t and t == m.horizon):
             states[label] = {}
             if not m.states[s] and (c >= m.tau if track_c else s in m.goal):
@@ -594,11 +610,14 @@ class _Kernel:
         if not isinstance(certificate, dict) or certificate.get("format") != CERTIFICATE_FORMAT:
             raise _Refused(f'certificate: not an object with "format": "{CERTIFICATE_FORMAT}"')
         self.m, self.certificate = self.read_model(model, certificate.get("model")), certificate
+        if self.result.failures:  # the first structural mismatch ends the run: no arithmetic on the wrong model
+            return
         self.a = _analysed(self.m)
         self.nonterminal = [s for s, acts in self.a.states.items() if acts]
         report = certificate.get("report")
         if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:
             raise _Refused(f'report: not an object with "format": "{REPORT_FORMAT}"')
+        self.check_contract(report, certificate.get("model"))
         self.read_report(report)
         self.check_values()
         self.check_conditioning()
@@ -619,6 +638,58 @@ class _Kernel:
                    f"report: checks must name at least {', '.join(CORE_CHECKS)}")
         for name, value in (checks.items() if isinstance(checks, dict) else ()):
             self.holds(value is True, lambda: f"report: check {name[:80]} is {_describe(value)}, not true")
+
+    def check_contract(self, report: dict, embedded) -> None:
+        """Closed contract: no field outside REPORT_VERIFIED + REPORT_METADATA (STATE_VERIFIED per state,
+        MODEL_KEYS + ``x-*`` in the embedded model); ``kernel`` may only state this kernel's verdict;
+        ``threshold`` and ``horizon``, when given, are the model's; ``iterations`` starts at J, J⁺ and never
+        decreases."""
+        unknown = sorted(key for key in report if key not in REPORT_VERIFIED + REPORT_METADATA)
+        self.holds(not unknown, lambda: f"report: unknown field(s) {', '.join(map(repr, unknown[:10]))} (a certificate "
+                   "holds only fields the kernel verifies or documented metadata)")
+        states = report.get("states")
+        for s, entry in (states.items() if isinstance(states, dict) else ()):
+            extra = sorted(k for k in entry if k not in STATE_VERIFIED) if isinstance(entry, dict) else []
+            self.holds(not extra, lambda: f"states: state {str(s)[:80]}: unknown field(s) {', '.join(map(repr, extra[:10]))}")
+        if isinstance(embedded, dict):
+            extra = sorted(k for k in embedded if k not in MODEL_KEYS and not (isinstance(k, str) and k.startswith("x-")))
+            self.holds(not extra, lambda: f"model: unknown key(s) {', '.join(map(repr, extra[:10]))} (the engine refuses them)")
+        checks = report.get("checks")
+        names = sorted(checks) if isinstance(checks, dict) else []
+        self.holds(all(name in CHECK_NAMES for name in names),
+                   lambda: f"report: unknown check(s) {[n[:40] for n in names if n not in CHECK_NAMES][:10]}")
+        if "kernel" in report:
+            self.holds(report["kernel"] == {"ok": True, "failures": []}, lambda: "report: kernel is "
+                       f"{_describe(report['kernel'])}; the kernel's verdict is recomputed, and a certificate "
+                       "claims only ok: true with no failures")
+        for key, value in (("threshold", self.m.tau), ("horizon", self.m.horizon)):
+            if key not in report:
+                continue  # optional; when given it must be the model's
+            if value is None:
+                self.fail(f"report: {key} given, but the model has none")
+                continue
+            try:
+                claimed = report.get(key) if key == "horizon" else _claimed(report.get(key), key)
+            except _Refused as exc:
+                self.fail(str(exc))
+                continue
+            self.holds(claimed == value and not isinstance(claimed, bool),
+                       lambda: f"report: {key} is {_describe(report.get(key))}, the model's is {_show(value)}")
+        iterations = report.get("iterations")
+        self.holds(("iterations" in report) == ("iteration" in names),
+                   "report: iterations and checks.iteration go together")
+        if iterations is not None:
+            try:
+                if not isinstance(iterations, list) or not 2 <= len(iterations) <= 1_001:
+                    raise _Refused("iterations: a list of 2 to 1001 values J(π_0), J(π_1), …")
+                values = [_claimed(v, f"iterations[{k}]") for k, v in enumerate(iterations)]
+                J, J_plus = _claimed(report.get("J"), "J"), _claimed(report.get("J_plus"), "J_plus")
+                self.holds(values[0] == J and values[1] == J_plus,
+                           "iterations: J(π_0), J(π_1) are not the report's J, J_plus")
+                self.holds(all(a is not None and b is not None and a <= b for a, b in zip(values, values[1:])),
+                           "iterations: the J sequence decreases (iterating success conditioning never does)")
+            except _Refused as exc:
+                self.fail(str(exc))
 
     def read_model(self, given, embedded) -> _Model:
         """The certificate's model (its policy is the analysed one), which must agree with the given
