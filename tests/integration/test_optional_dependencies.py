@@ -100,10 +100,11 @@ def feature_cases(tmp, prism_file):
     sweep = ["sweep", EXAMPLES / "threshold_misalignment.json", "--plot", tmp / "sweep.png"]
     trust = ["trust-region", EXAMPLES / "three_armed_bandit.json", "--state", "s0", "--radius", "1",
              "--plot", tmp / "trust.png"]
+    region_map = ["regions", EXAMPLES / "param_lottery.json", "--claim", "misalignment", "--plot", tmp / "map.png"]
     search = ["search", "misalignment", "--budget", "20", "--quiet", "--out", tmp / "search"]
     model = str(EXAMPLES / "gridworld.json")
     return [
-        (["matplotlib"], "plot", [sweep, trust],
+        (["matplotlib"], "plot", [sweep, trust, region_map],
          ["from sc_symbolic.plots import plot_sweep; plot_sweep([])",
           "from sc_symbolic.display import plot_value_curve; plot_value_curve([])"]),
         (["stormpy"], "prism", [["import", "prism", prism_file, "--success", "goal", "-o", tmp / "p.json"]],
