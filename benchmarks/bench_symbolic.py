@@ -33,6 +33,17 @@ def cold_run(name: str, n: int):
     return derivation, (time.process_time() - cpu, time.perf_counter() - wall)
 
 
+def best_cold(prove, repeat: int):
+    """(result, (cpu, wall)) of ``prove()``: the best of ``repeat`` runs, each with SymPy's cache cleared."""
+    times = []
+    for _ in range(repeat):
+        sympy.core.cache.clear_cache()
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = prove()
+        times.append((time.process_time() - cpu, time.perf_counter() - wall))
+    return result, (min(t[0] for t in times), min(t[1] for t in times))
+
+
 def instances(derivation) -> int:
     total = 0
     for step in derivation.steps:
@@ -66,35 +77,20 @@ def main(argv=None) -> int:
             f"{n:>3}  {best['identity']:>20}  {best['trust-region']:>24}  {' / '.join(shape):>20}  "
             f"{'yes' if all(verified) else 'NO'}"
         )
-    general_times = []
-    for _ in range(args.repeat):
-        sympy.core.cache.clear_cache()
-        cpu, wall = time.process_time(), time.perf_counter()
-        proof = prove_general_identity()
-        general_times.append((time.process_time() - cpu, time.perf_counter() - wall))
-    print(f"  n  identity over Σ_(k=1..n): {min(t[0] for t in general_times):.3f} / "
-          f"{min(t[1] for t in general_times):.3f} s cpu/wall, {len(proof.steps)} rewrite steps, "
-          f"{'verified' if general_verified(proof) else 'NOT verified'}")
-    ok = ok and general_verified(proof)
-    region_times = []
-    for _ in range(args.repeat):
-        sympy.core.cache.clear_cache()
-        cpu, wall = time.process_time(), time.perf_counter()
-        region = prove_general_trust_region()
-        region_times.append((time.process_time() - cpu, time.perf_counter() - wall))
-    print(f"  n  trust region over Σ_(k=1..n): {min(t[0] for t in region_times):.3f} / "
-          f"{min(t[1] for t in region_times):.3f} s cpu/wall, {len(region.steps)} steps, "
-          f"{'verified' if trust_region_verified(region) else 'NOT verified'}")
-    ok = ok and trust_region_verified(region)
+    for label, prove, verified in (("identity over Σ_(k=1..n)", prove_general_identity, general_verified),
+                                   ("trust region over Σ_(k=1..n)", prove_general_trust_region,
+                                    trust_region_verified)):
+        proof, (cpu, wall) = best_cold(prove, args.repeat)
+        print(f"  n  {label}: {cpu:.3f} / {wall:.3f} s cpu/wall, {len(proof.steps)} steps, "
+              f"{'verified' if verified(proof) else 'NOT verified'}")
+        ok = ok and verified(proof)
     from sc_symbolic.symbolic.matrix import PROOFS as MATRIX_PROOFS
     from sc_symbolic.symbolic.matrix import theorem_verified
 
     for name, prove in MATRIX_PROOFS.items():
-        sympy.core.cache.clear_cache()
-        cpu, wall = time.process_time(), time.perf_counter()
-        theorem = prove()
+        theorem, (cpu, wall) = best_cold(prove, 1)
         verified = theorem_verified(theorem)
-        print(f"  matrix form, {name}: {time.process_time() - cpu:.3f} / {time.perf_counter() - wall:.3f} s cpu/wall, "
+        print(f"  matrix form, {name}: {cpu:.3f} / {wall:.3f} s cpu/wall, "
               f"{len(theorem.steps)} checked steps + {len(theorem.lemmas)} lemmas, "
               f"{'verified' if verified else 'NOT verified'}")
         ok = ok and verified

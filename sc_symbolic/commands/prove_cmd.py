@@ -62,13 +62,18 @@ def run(args: argparse.Namespace) -> int:
     if args.actions == "n":
         return _run_general(args)
     derivation = PROOFS[args.claim](args.actions)
+    return _emit(args, derivation, to_dict, to_latex, to_text, derivation.verified)
+
+
+def _emit(args: argparse.Namespace, proof, to_dict, to_latex, to_text, verified: bool) -> int:
+    """Print ``proof`` as JSON, LaTeX or text (as the options ask) and return the exit status."""
     if getattr(args, "json", False):
-        print(json.dumps(to_dict(derivation), ensure_ascii=False, indent=2))
+        print(json.dumps(to_dict(proof), ensure_ascii=False, indent=2))
     elif getattr(args, "latex", False):
-        print(to_latex(derivation))
+        print(to_latex(proof))
     else:
-        print(to_text(derivation))
-    return 0 if derivation.verified else 1
+        print(to_text(proof))
+    return 0 if verified else 1
 
 
 def _run_general(args: argparse.Namespace) -> int:
@@ -82,21 +87,10 @@ def _run_general(args: argparse.Namespace) -> int:
                                                      trust_region_verified)
 
         proof = prove_general_trust_region()
-        if getattr(args, "json", False):
-            print(json.dumps(trust_region_to_dict(proof), ensure_ascii=False, indent=2))
-        elif getattr(args, "latex", False):
-            print(trust_region_to_latex(proof))
-        else:
-            print(trust_region_to_text(proof))
-        return 0 if trust_region_verified(proof) else 1
+        return _emit(args, proof, trust_region_to_dict, trust_region_to_latex, trust_region_to_text,
+                     trust_region_verified(proof))
     proof = prove_general_identity()
-    if getattr(args, "json", False):
-        print(json.dumps(general_to_dict(proof), ensure_ascii=False, indent=2))
-    elif getattr(args, "latex", False):
-        print(general_to_latex(proof))
-    else:
-        print(general_to_text(proof))
-    return 0 if general_verified(proof) else 1
+    return _emit(args, proof, general_to_dict, general_to_latex, general_to_text, general_verified(proof))
 
 
 def _run_matrix(args: argparse.Namespace) -> int:
@@ -105,11 +99,4 @@ def _run_matrix(args: argparse.Namespace) -> int:
     from ..symbolic.matrix import theorem_to_dict, theorem_to_latex, theorem_to_text, theorem_verified
 
     theorem = MATRIX_PROOFS[args.claim]()
-    if getattr(args, "json", False):
-        print(json.dumps(theorem_to_dict(theorem), ensure_ascii=False, indent=2))
-    elif getattr(args, "latex", False):
-        print(theorem_to_latex(theorem))
-    else:
-        print(theorem_to_text(theorem))
-    return 0 if theorem_verified(theorem) else 1
-
+    return _emit(args, theorem, theorem_to_dict, theorem_to_latex, theorem_to_text, theorem_verified(theorem))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from .indexed import IndexedProof, Rewrite
+from .indexed import IndexedProof, Rewrite, chained, connected
 
 k, n = sympy.symbols("k n", integer=True, positive=True)
 V = sympy.Symbol("V", positive=True)
@@ -51,12 +51,7 @@ class Chain:
 
     @property
     def connected(self) -> bool:
-        current = self.start
-        for step in self.steps:
-            if sympy.srepr(step.before) != sympy.srepr(current):
-                return False
-            current = step.after
-        return True
+        return connected(self.start, self.steps)
 
     @property
     def end(self) -> sympy.Expr:
@@ -65,13 +60,7 @@ class Chain:
 
 def _chain(name: str, start, moves) -> Chain:
     """Build a chain from (statement, rule, after[, argument]) moves, each starting at the previous end."""
-    steps, current = [], start
-    for move in moves:
-        statement, rule, after = move[:3]
-        argument = move[3] if len(move) > 3 else None
-        steps.append(Rewrite(statement, rule, current, after, argument))
-        current = after
-    return Chain(name, start, tuple(steps))
+    return Chain(name, start, chained(start, moves))
 
 
 def _expanded_tail(first_moves) -> list:

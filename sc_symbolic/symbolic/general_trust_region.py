@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .indexed import Rewrite, nonnegative_by_construction, same
+from .indexed import Rewrite, chained, connected, nonnegative_by_construction, same
 
 k, j = sympy.symbols("k j", integer=True, positive=True)
 n = sympy.Symbol("n", integer=True, positive=True)
@@ -76,11 +76,9 @@ class Bound:
         for atom, value in self.uses:
             gap = gap.xreplace({atom: value})
         if self.via:
-            current, linked = self.via[0].before, same(gap, self.via[0].before)
-            for step in self.via:
-                linked = linked and step.holds and sympy.srepr(step.before) == sympy.srepr(current)
-                current = step.after
-            equal = linked and sympy.srepr(current) == sympy.srepr(self.certificate)
+            start, end = self.via[0].before, self.via[-1].after
+            equal = (same(gap, start) and all(step.holds for step in self.via) and connected(start, self.via)
+                     and sympy.srepr(end) == sympy.srepr(self.certificate))
         else:
             equal = same(gap, self.certificate)
         object.__setattr__(self, "holds", equal and nonnegative_by_construction(self.certificate))
@@ -89,11 +87,7 @@ class Bound:
 
 
 def _chain(start, moves) -> list:
-    steps, current = [], start
-    for statement, rule, after, *argument in moves:
-        steps.append(Rewrite(statement, rule, current, after, argument[0] if argument else None))
-        current = after
-    return steps
+    return list(chained(start, moves))
 
 
 def _a(i):

@@ -28,7 +28,7 @@ import sympy
 
 from ..errors import ModelError
 
-__all__ = ["RULES", "Rewrite", "IndexedProof", "check_rewrite", "canonical_atoms", "same"]
+__all__ = ["RULES", "Rewrite", "IndexedProof", "check_rewrite", "canonical_atoms", "same", "connected", "chained"]
 
 
 def _sums(expr: sympy.Basic) -> list:
@@ -159,6 +159,27 @@ def check_rewrite(rule: str, before, after, argument=None) -> tuple[bool, str]:
     if same(expected, after):
         return True, ""
     return False, f"the rule gives {sympy.sstr(expected)}, not the claimed {sympy.sstr(after)}"
+
+
+def connected(start, steps) -> bool:
+    """Each step begins exactly (``srepr``) where the previous one ended, the first at ``start``."""
+    current = start
+    for step in steps:
+        if sympy.srepr(step.before) != sympy.srepr(current):
+            return False
+        current = step.after
+    return True
+
+
+def chained(start, moves, make=None) -> tuple:
+    """Steps from ``(statement, rule, after[, argument])`` moves, each beginning at the previous end;
+    ``make(statement, rule, before, after, *argument)`` builds one (a ``Rewrite`` by default)."""
+    make = make or Rewrite
+    steps, current = [], start
+    for statement, rule, after, *argument in moves:
+        steps.append(make(statement, rule, current, after, *argument))
+        current = after
+    return tuple(steps)
 
 
 @dataclass(frozen=True)

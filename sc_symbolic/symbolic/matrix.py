@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from .indexed import chained, connected
+
 m = sympy.Symbol("m", integer=True, positive=True)
 P = sympy.MatrixSymbol("P", m, m)
 P_plus = sympy.MatrixSymbol("P_plus", m, m)
@@ -141,12 +143,7 @@ class Theorem:
 
     @property
     def connected(self) -> bool:
-        current = self.start
-        for step in self.steps:
-            if sympy.srepr(step.before) != sympy.srepr(current):
-                return False
-            current = step.after
-        return True
+        return connected(self.start, self.steps)
 
     @property
     def end(self):
@@ -159,11 +156,7 @@ class Theorem:
 
 
 def _chain(name, claim, start, moves, lemmas=()) -> Theorem:
-    steps, current = [], start
-    for statement, rule, after in moves:
-        steps.append(MatrixStep(statement, rule, current, after))
-        current = after
-    return Theorem(name, claim, start, tuple(steps), tuple(lemmas))
+    return Theorem(name, claim, start, chained(start, moves, MatrixStep), tuple(lemmas))
 
 
 def _mul(*factors):
