@@ -26,6 +26,9 @@ def run(args) -> int:
     if args.plot is not None:
         from ..region_plot import check_plot_path
 
+        if args.threshold == "all":
+            raise ModelError("--plot", "one map per run", "give one threshold with --plot, not --threshold all")
+
         check_plot_path(args.plot)
     time_limit = None
     if args.time is not None:

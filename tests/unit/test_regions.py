@@ -236,3 +236,10 @@ def test_threshold_all_json_is_a_list_of_reports():
     for report in reports + [regions(load_for_regions(TWO), "misalignment", depth=3),
                              regions(load_for_regions(INVALID), "misalignment")]:
         jsonschema.validate(report, schema)
+
+
+def test_plot_with_every_threshold_is_refused_before_any_work(tmp_path):
+    target = tmp_path / "map.png"
+    done = subprocess.run([sys.executable, "-m", "sc_symbolic.cli", "regions", LOTTERY, "--claim", "misalignment",
+                           "--threshold", "all", "--plot", str(target)], capture_output=True, text=True)
+    assert done.returncode == 2 and "--plot" in done.stderr and not target.exists()
