@@ -28,7 +28,6 @@ def run(args) -> int:
 
         if args.threshold == "all":
             raise ModelError("--plot", "one map per run", "give one threshold with --plot, not --threshold all")
-
         check_plot_path(args.plot)
     time_limit = None
     if args.time is not None:
