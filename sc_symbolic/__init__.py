@@ -33,7 +33,7 @@ from .exact import Rational, domain_for, parse_expression, parse_number, rationa
 from .kernel import verify_certificate, verify_files
 from .model import Model, Outcome, build_model, from_dict, load_model
 from .reference import ExactReference, exact_reference
-from .report import build_certificate, build_report, kernel_checked_report, render_table
+from .report import build_certificate, build_report, checked_report, kernel_checked_report, render_table
 
 __version__ = "0.1.0"
 
@@ -44,7 +44,7 @@ __all__ = [
     "action_values", "analyse", "bayes_conditioned", "build_certificate", "build_model", "build_report",
     "chi2_divergence", "conditioned_policy", "domain_for", "executed_policy", "expected_return", "from_dict",
     "iterate", "load_model", "parse_expression", "parse_number", "rational", "relative_improvement",
-    "render_table", "run_checks", "success_probability", "verify_certificate", "verify_files", "visit_counts",
+    "checked_report", "render_table", "run_checks", "success_probability", "verify_certificate", "verify_files", "visit_counts",
 ]
 
 
@@ -53,12 +53,11 @@ def check(model, policy=None, kernel: bool = True):
 
     The report has passed through the trusted kernel when the model is numeric, unless
     ``kernel=False`` (as ``check --no-kernel``: ``verified`` then covers the checks only).
+    Under the kernel, the claims it re-verifies relation by relation (``report.KERNEL_VERIFIED``)
+    are not run twice: their Check carries ``report.KERNEL_PROOF`` (``report.checked_report``).
     """
     model = load_model(model, policy)
-    analysis = analyse(model)
-    checks = run_checks(analysis)
-    report = kernel_checked_report(analysis, checks) if kernel else build_report(analysis, checks)
-    return report, checks
+    return checked_report(analyse(model), kernel=kernel)
 
 
 __all__.append("check")

@@ -415,6 +415,18 @@ def undecided_note(name: str, item: Undecided, limit: int = 160) -> str:
             f"{expression} >= 0; check one point exactly with --set NAME=VALUE, or narrow the parameter box")
 
 
+def fields_the_kernel_cannot_see_agree(analysis) -> bool:
+    """The analysis fields the certificate does not carry agree with the ones the kernel re-verifies:
+    radius(s) = I(s) on {V > 0} (the trust region's ε) and the executed policy is π⁺ where V > 0, π
+    elsewhere (the kernel rebuilds it from π⁺).  ``report.checked_report`` runs every claim by the
+    engine when they do not, so a wrong radius or a wrong executed policy is refused with its witness."""
+    positive = analysis.positive
+    if set(analysis.radius) != set(positive) or any(analysis.radius[s] != analysis.I[s] for s in positive):
+        return False
+    return all(analysis.executed.get(s) == (analysis.policy[s] if analysis.pi_plus[s] is None else analysis.pi_plus[s])
+               for s in analysis.model.nonterminal)
+
+
 def run_checks(analysis) -> dict:
     """Every claim of ``CHECKS`` on ``analysis``: name → Check (its one verdict: ``Check.status``).
 

@@ -35,21 +35,16 @@ def _load(args):
 
 def cmd_check(args) -> int:
     from .analysis import analyse, iterate
-    from .checks import check_iteration, decide, record_undecided, run_checks
-    from .report import build_certificate, build_report, kernel_checked_report, render_table
+    from .checks import check_iteration, decide
+    from .report import build_certificate, checked_report, render_table
 
     model = _load(args)
     analysis = analyse(model, args.max_return_states)
-    checks = run_checks(analysis)
     iterations = iterate(model, args.iterate, args.max_return_states) if args.iterate else None
+    extra = None
     if iterations is not None:
-        checks["iteration"] = decide(analysis, "iteration", check_iteration, [J for J, _ in iterations])
-        if analysis.domain.parametric:
-            record_undecided(analysis, checks)
-    if args.no_kernel:
-        report = build_report(analysis, checks, iterations=iterations)
-    else:
-        report = kernel_checked_report(analysis, checks, iterations=iterations)
+        extra = {"iteration": decide(analysis, "iteration", check_iteration, [J for J, _ in iterations])}
+    report, _ = checked_report(analysis, iterations, extra, kernel=not args.no_kernel)
     if model.threshold is not None:
         from .thresholds import markov_variant
 

@@ -23,45 +23,38 @@ def strongly_connected_components(successors: dict) -> list[list]:
     on_stack: set = set()
     stack: list = []
     result: list[list] = []
-    counter = 0
     for root in successors:
         if root in index:
             continue
-        work = [(root, iter(successors[root]))]
-        index[root] = low[root] = counter
-        counter += 1
+        index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
+        work = [(root, iter(successors[root]))]
         while work:
             node, children = work[-1]
-            advanced = False
             for child in children:
                 if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
+                    index[child] = low[child] = len(index)
                     stack.append(child)
                     on_stack.add(child)
                     work.append((child, iter(successors.get(child, ()))))
-                    advanced = True
                     break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            else:
+                work.pop()
+                lowest = low[node]
+                if work and lowest < low[work[-1][0]]:
+                    low[work[-1][0]] = lowest
+                if lowest == index[node]:  # the stack holds the component in discovery (index) order
                     member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                component.reverse()
-                result.append(sorted(component, key=index.get))
+                    component = [member]
+                    while member != node:
+                        member = stack.pop()
+                        component.append(member)
+                    on_stack.difference_update(component)
+                    component.reverse()
+                    result.append(component)
     return result
 
 

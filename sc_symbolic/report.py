@@ -95,6 +95,47 @@ def kernel_checked_report(analysis, checks: dict, iterations=None) -> dict:
     return report
 
 
+#: The claims whose every relation the trusted kernel re-derives from the certificate (kernel.py: Bellman
+#: and zero sets of V and V⁺, π⁺ = πQ/V, R = χ² = I, Cauchy–Schwarz and KKT, V⁺ ≥ V, the flow equations
+#: of η and η⁺, the performance difference, the distribution-shift claim).  ``trajectory_route`` is not
+#: among them: the kernel never sees the trajectory-pooled π⁺, so the engine always checks it.
+KERNEL_VERIFIED = ("identity", "trust_region", "improvement", "performance_difference", "distribution_shift")
+KERNEL_PROOF = "re-verified by the trusted kernel (each relation from its definition, exactly)"
+
+
+def checked_report(analysis, iterations=None, extra=None, kernel: bool = True) -> tuple:
+    """``(report, {name: Check})``: ``check``'s one verdict on ``analysis`` (issue #13: one pass, not two).
+
+    ``kernel=False`` or a parametric model: every claim of ``checks.CHECKS`` is run by the engine
+    (then ``extra``, e.g. ``{"iteration": Check}``, is appended).  A numeric model under the kernel:
+    the engine runs only the claims outside ``KERNEL_VERIFIED``; the others are claimed and the kernel
+    re-verifies each of their relations (the two fields it cannot see, the radius and the executed policy,
+    are compared first: ``checks.fields_the_kernel_cannot_see_agree``).  If anything disagrees, every claim is run by the
+    engine and the kernel re-verifies that report, so a failure always carries the engine's witnesses:
+    the report is byte for byte the one of ``run_checks`` + ``kernel_checked_report``.
+    """
+    from .checks import CHECKS, Check, decide, fields_the_kernel_cannot_see_agree, record_undecided, run_checks
+
+    def complete(checks):
+        merged = {**checks, **(extra or {})}
+        if extra and analysis.domain.parametric:
+            record_undecided(analysis, merged)
+        return merged
+
+    if not kernel:
+        checks = complete(run_checks(analysis))
+        return build_report(analysis, checks, iterations=iterations), checks
+    if not analysis.domain.parametric and fields_the_kernel_cannot_see_agree(analysis):
+        checks = complete({name: Check(name, True, proofs=(KERNEL_PROOF,)) if name in KERNEL_VERIFIED
+                           else decide(analysis, name, claim) for name, claim in CHECKS.items()})
+        if all(check.proved for check in checks.values()):
+            report = kernel_checked_report(analysis, checks, iterations=iterations)
+            if report["kernel"]["ok"]:
+                return report, checks
+    checks = complete(run_checks(analysis))
+    return kernel_checked_report(analysis, checks, iterations=iterations), checks
+
+
 def build_certificate(analysis, report: dict) -> dict:
     """A self-contained certificate: the model, the report, visit counts and KKT multipliers."""
     d = analysis.domain

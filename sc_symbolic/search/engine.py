@@ -374,14 +374,13 @@ def write_witness(result: SearchResult, directory, force: bool = False) -> str:
     Existing witness files are kept (a ModelError naming ``--out``) unless ``force``; links,
     devices and directories in their place are never written through (``output.write_text``).
 
-    The report is the ``check`` report of the witness (``report.kernel_checked_report``)
+    The report is the ``check`` report of the witness (``report.checked_report``)
     plus ``property``, the violated inequality with both exact sides, and the
     search's statistics.
     """
     from ..analysis import analyse
-    from ..checks import run_checks
     from ..model import from_dict
-    from ..report import kernel_checked_report
+    from ..report import checked_report
 
     if result.witness is None:
         raise ModelError("witness", "no witness to write", "write_witness needs a search that found one")
@@ -391,7 +390,7 @@ def write_witness(result: SearchResult, directory, force: bool = False) -> str:
     data["description"] = f"{result.witness.inequality}: {_text(result.witness.lhs)} vs {_text(result.witness.rhs)}"
     model = from_dict(data)
     analysis = analyse(model)
-    report = kernel_checked_report(analysis, run_checks(analysis))
+    report, _ = checked_report(analysis)
     report["property"] = result.property
     report["violated"] = {"inequality": result.witness.inequality, "lhs": _text(result.witness.lhs),
                           "rhs": _text(result.witness.rhs),

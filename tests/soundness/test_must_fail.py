@@ -14,6 +14,7 @@ from sc_symbolic.checks import CHECKS, check_iteration
 from sc_symbolic.cli import main
 from sc_symbolic.exact import rational, rational_to_str
 from sc_symbolic.model import from_dict
+from sc_symbolic.report import checked_report
 
 TINY = rational(1, 10**9)
 
@@ -154,6 +155,18 @@ def test_check_refuses_corruption_with_exact_witness(name, corruption, factory, 
     violation = check.witness[relations.index(relation)]
     assert violation.lhs != violation.rhs
     assert violation.lhs is not None and violation.rhs is not None
+
+
+@pytest.mark.parametrize("name,corruption,factory,relation", CASES,
+                         ids=[f"{c[0]}-{c[1].__name__}" for c in CASES])
+def test_check_report_refuses_corruption_with_exact_witness(name, corruption, factory, relation):
+    """One verdict: check's report (the kernel re-verifying what it can, the engine the rest) refuses
+    every corruption the engine's claim refuses, with the same witness."""
+    analysis = factory()
+    corruption(analysis)
+    report, checks = checked_report(analysis)
+    assert report["verified"] is False and report["checks"][name] is False and not checks[name].holds
+    assert relation in [w["relation"] for w in report["witnesses"][name]]
 
 
 def test_corrupted_R_witness_carries_exact_sides():
