@@ -7,7 +7,9 @@ Measures, per generator: models checked per second per core (property
 misalignment screen is measured too), the time to the first (shrunk)
 misalignment witness, the exhaustive enumeration rate, the rate of the full
 ``analyse`` + ``run_checks`` path for comparison, and scaling with
-``--workers 1, 2``.  Wall-clock numbers depend on the machine's load.
+``--workers 1, 2``, next to the machine's own ceiling (a plain CPU loop in two processes
+against one: the ``--workers 2`` gain cannot exceed it).  Wall-clock numbers depend on the
+machine's load.
 """
 
 from __future__ import annotations
@@ -21,6 +23,32 @@ import time
 
 def _rate(checked, seconds):
     return f"{checked / seconds:,.0f}/s" if seconds > 0 else "-"
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def _process_scaling(workers: int, n: int = 2_000_000) -> float:
+    """Wall time of ``workers`` CPU loops run one after another over the same loops run in ``workers``
+    processes: 2.0 on two free cores; near 1.0 when the machine (a VM's quota, other jobs) gives one.
+    The ``--workers`` rows are to be read against it."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(workers) as pool:
+        pool.map(_spin, [1] * workers)  # the processes are up before the clock starts
+        start = time.perf_counter()
+        pool.map(_spin, [n] * workers, chunksize=1)
+        parallel = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(workers):
+        _spin(n)
+    return (time.perf_counter() - start) / parallel
 
 
 def main(argv=None) -> int:
@@ -86,6 +114,10 @@ def main(argv=None) -> int:
     for workers in (1, 2):
         r = search("no-improvement", "exhaustive", Bounds(2, 2, 2, 2, 1), workers=workers)
         rows.append((f"exhaustive, --workers {workers}", r.checked, f"{r.seconds:.2f} s", _rate(r.checked, r.seconds)))
+
+    # the machine's own ceiling: the same pure-Python CPU loop in one and in two processes
+    ceiling = _process_scaling(2)
+    rows.append(("machine ceiling: a CPU loop in 2 processes vs 1 (ideal 2.00)", 0, f"{ceiling:.2f}x", ""))
 
     width = max(len(name) for name, *_ in rows)
     print(f"{'benchmark'.ljust(width)}  {'models':>8}  {'time':>9}  {'rate':>10}")

@@ -25,7 +25,7 @@ import json
 import numbers
 import re
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from fractions import Fraction
 from itertools import accumulate
 
@@ -212,6 +212,14 @@ def is_plain_number(text: str) -> bool:
 # ---------------------------------------------------------------- domains
 
 
+#: Denominators up to this width are summed term by term in ``NumericDomain.dot`` (GMP adds them faster
+#: than the common-denominator bookkeeping costs).
+NARROW_BITS = 128
+
+
+_UNLABELLED = nullcontext()
+
+
 class NumericDomain:
     """K = QQ with ``Rational`` elements."""
 
@@ -249,6 +257,7 @@ class NumericDomain:
     def dot(self, pairs):
         """Σ c·x over ``(c, x)`` pairs, over one running common denominator L of the x's.
 
+        When every x's denominator is narrow (at most ``NARROW_BITS`` bits) the terms are simply added.
         Values of V⁺ and η⁺ reach 10⁵ bits, and their denominators are one D divided by small
         factors.  The sum is kept as acc/L with acc's denominator as narrow as the coefficients':
         a term adds c·numerator(x)·(L/den(x)) (an exact division), L grows by an lcm only when
@@ -258,6 +267,9 @@ class NumericDomain:
         >>> rational_to_str(QQ.dot([(rational(1, 2), rational(1, 3)), (rational(1, 4), rational(2, 3))]))
         '1/3'
         """
+        pairs = list(pairs)
+        if all(int(x.denominator).bit_length() <= NARROW_BITS for _, x in pairs):
+            return sum((c * x for c, x in pairs if c and x), self.zero)
         common, acc = 1, self.zero
         for c, x in pairs:
             if c and x:
@@ -279,10 +291,9 @@ class NumericDomain:
         """x ≥ 0, decided exactly."""
         return x >= 0
 
-    @contextmanager
     def labelled(self, state, quantity: str):
         """No-op here: a numeric inequality is always decided exactly (see ``ParametricDomain``)."""
-        yield
+        return _UNLABELLED
 
     def __repr__(self):
         return "QQ"
@@ -594,6 +605,13 @@ def _number_in_expression(text: str, where: str):
         raise ExpressionError(exc.where, exc.what, exc.rule) from None
 
 
+#: Short number literals already read, text → Rational (a model repeats a few probabilities like "1/2"
+#: thousands of times); only texts that parsed and passed every size check are kept.
+_PLAIN_NUMBERS_READ: dict = {}
+_PLAIN_MEMO_CHARS = 40
+_PLAIN_MEMO_SIZE = 1 << 16
+
+
 def parse_expression(text, domain=_NUMERIC, where: str = ""):
     """Parse ``text`` with the restricted grammar and evaluate it in ``domain``.
 
@@ -617,9 +635,16 @@ def parse_expression(text, domain=_NUMERIC, where: str = ""):
             raise ExpressionError(where, str(exc), "expected a string or a JSON number") from None
         _check_bits(q, where, ExpressionError)
         return domain.from_rational(q)
+    known = _PLAIN_NUMBERS_READ.get(text)
+    if known is not None:
+        return domain.from_rational(known)
     if is_plain_number(text):
         q = _number_in_expression(text, where)
         _check_bits(q, where, ExpressionError)
+        if len(text) <= _PLAIN_MEMO_CHARS:
+            if len(_PLAIN_NUMBERS_READ) >= _PLAIN_MEMO_SIZE:
+                _PLAIN_NUMBERS_READ.clear()
+            _PLAIN_NUMBERS_READ[text] = q
         return domain.from_rational(q)
     if len(text) > MAX_EXPRESSION_CHARS:
         raise ExpressionError(where, f"expression with {len(text)} characters",
