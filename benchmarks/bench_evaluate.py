@@ -9,6 +9,8 @@ Columns (process time, seconds, one run on this machine; ratios are what to comp
   fraction  a plain fractions.Fraction sparse Gaussian elimination of V (no SCCs)
   storm     Storm's exact engine in process: read the induced chain from DRN, build it
             exactly, check P=? [F "success"] (only when stormpy is installed)
+  peak MB   peak resident memory of the `check` process (imports included); KB/state divides it by
+            the number of states
   storm+    the same for the chain of π⁺ (from our analysis): V^{π⁺}, which `check` must
             also compute and print — its values are far wider than V's
 
@@ -115,17 +117,18 @@ def storm_seconds(drn_path, timeout: float) -> float:
 
 
 def full_check_seconds(path, kernel: bool, timeout: float):
-    """Process time of `check` (analyse, every claim, the kernel unless ``kernel`` is false) in a fresh
-    interpreter, with its imports; (nan, None) past ``timeout`` seconds."""
-    code = ("import time,sys; t=time.process_time(); from sc_symbolic import load_model, check; "
-            f"r,_=check(load_model(sys.argv[1]), kernel={kernel}); print(time.process_time()-t, r['verified'])")
+    """(process time, verified, peak RSS in MB) of `check` (analyse, every claim, the kernel unless
+    ``kernel`` is false) in a fresh interpreter, with its imports; (nan, None, nan) past ``timeout`` seconds."""
+    code = ("import resource,time,sys; t=time.process_time(); from sc_symbolic import load_model, check; "
+            f"r,_=check(load_model(sys.argv[1]), kernel={kernel}); "
+            "print(time.process_time()-t, r['verified'], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     try:
         out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
                              timeout=timeout)
     except subprocess.TimeoutExpired:
-        return float("nan"), None
-    seconds, verified = out.stdout.split()
-    return float(seconds), verified == "True"
+        return float("nan"), None, float("nan")
+    seconds, verified, peak_kb = out.stdout.split()
+    return float(seconds), verified == "True", int(peak_kb) / 1024
 
 
 def startup_seconds(repeats: int = 5) -> float:
@@ -156,7 +159,7 @@ def main():
         have_storm = False
     print(f"startup: sc-symbolic check examples/gridworld.json takes {startup_seconds():.3f} s of process time")
     header = (f"{'model':<22}{'states':>7}{'eval':>9}{'check':>9}{'no-kernel':>10}{'fraction':>10}{'storm':>9}{'storm+':>9}"
-              f"{'check/storm':>12}{'check/(storm+storm+)':>21}{'check/eval':>11}")
+              f"{'check/storm':>12}{'check/(storm+storm+)':>21}{'check/eval':>11}{'peak MB':>9}{'KB/state':>9}")
     print(header)
     print("-" * len(header))
     for name in args.models.split(","):
@@ -168,8 +171,9 @@ def main():
         V, t_eval = timed(lambda m: success_probability(m, m.policy, policy_transitions(m, m.policy)), model)
         baseline, t_fraction = timed(fraction_elimination, model)
         assert all(baseline[s] == V[s] for s in baseline), "baseline disagrees"
-        t_check, verified = (float("nan"), None) if args.skip_full else full_check_seconds(path, True, args.timeout)
-        t_bare, _ = (float("nan"), None) if args.skip_full else full_check_seconds(path, False, args.timeout)
+        skipped = (float("nan"), None, float("nan"))
+        t_check, verified, peak = skipped if args.skip_full else full_check_seconds(path, True, args.timeout)
+        t_bare, _, _ = skipped if args.skip_full else full_check_seconds(path, False, args.timeout)
         t_storm = t_storm_plus = float("nan")
         if have_storm:
             from sc_symbolic.analysis import analyse
@@ -183,7 +187,7 @@ def main():
                 t_storm_plus = storm_seconds(drn_plus, args.timeout)
         print(f"{name:<22}{len(model.states):>7}{t_eval:>9.3f}{t_check:>9.3f}{t_bare:>10.3f}{t_fraction:>10.3f}{t_storm:>9.3f}"
               f"{t_storm_plus:>9.3f}{t_check / t_storm:>12.1f}{t_check / (t_storm + t_storm_plus):>21.2f}"
-              f"{t_check / t_eval:>11.1f}" + ("" if verified in (None, True) else "  NOT VERIFIED"))
+              f"{t_check / t_eval:>11.1f}{peak:>9.1f}{peak * 1024 / len(model.states):>9.1f}" + ("" if verified in (None, True) else "  NOT VERIFIED"))
 
 
 if __name__ == "__main__":
