@@ -6,6 +6,7 @@ repository does not ship fails here, as it would in a user's clone.
 """
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -17,8 +18,19 @@ nbclient = pytest.importorskip("nbclient")
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 SHIPPED = ("notebooks", "examples", "docs", "sc_symbolic", "README.md", "pyproject.toml")
-#: Notebooks that draw a figure: it must be displayed (an image in the executed outputs), not only built.
-WITH_FIGURES = {"02_trust_region", "04_return_thresholding", "06_real_models"}
+#: Source that draws a figure: matplotlib itself, or one of the library's plotting functions (plot_*).
+DRAWS = re.compile(r"\bmatplotlib\b|\bplt\.|\bplot_[a-z]\w*|\.savefig\s*\(")
+
+
+def draws_a_figure(notebook) -> bool:
+    """True when a code cell of ``notebook`` draws a figure (read from its source, no hand list)."""
+    return any(DRAWS.search(cell.source) for cell in notebook.cells if cell.cell_type == "code")
+
+
+def displayed_images(notebook) -> list:
+    """The image outputs (PNG or SVG) of the executed ``notebook``."""
+    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {}) or "image/svg+xml" in output.get("data", {})]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +60,26 @@ def test_notebook_runs(name, monkeypatch, standalone_repository):
     client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
                                      resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    if path.stem in WITH_FIGURES:
-        images = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
-                  if "image/png" in output.get("data", {}) or "image/svg+xml" in output.get("data", {})]
-        assert images, f"{name} builds a figure but never displays it"
+    if draws_a_figure(notebook):
+        assert displayed_images(notebook), f"{name} builds a figure but never displays it"
+    figure_reprs = [text for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
+                    for text in [output.get("data", {}).get("text/plain", "")] if text.startswith("<Figure")]
+    assert not figure_reprs, f"{name} shows a Figure's repr instead of the figure: {figure_reprs}"
+
+
+def test_the_notebooks_that_draw_are_recognised():
+    """The figure rule reads the sources: every notebook with a figure today is found, one without is not."""
+    drawing = {path.stem for path in NOTEBOOKS if draws_a_figure(nbformat.read(path, as_version=4))}
+    assert {"02_trust_region", "03_three_way_identity", "04_return_thresholding", "06_real_models",
+            "07_parameter_regions", "08_from_data_to_exact"} <= drawing
+    assert "01_success_conditioning" not in drawing
+
+
+def test_a_figure_repr_is_not_a_displayed_image():
+    """The check that failed on notebook 07: a bare ``figure`` cell gives text/plain '<Figure ...>', no image."""
+    cell = nbformat.v4.new_code_cell("figure = plot_regions(report)\nfigure")
+    cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "<Figure size 550x460 with 1 Axes>"},
+                                           execution_count=1)]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert draws_a_figure(notebook)
+    assert displayed_images(notebook) == []
