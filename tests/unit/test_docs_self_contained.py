@@ -17,6 +17,30 @@ def test_no_reference_to_a_file_outside_the_repository(path):
     assert "MATH.md" not in path.read_text(encoding="utf-8")
 
 
+#: Paths of the development machine's shared folder: a user's clone has no such folder (tests may read it, docs may not).
+OUTSIDE = ("../shared", "/work/shared")
+
+
+@pytest.mark.parametrize("path", USER_FACING + CODE, ids=lambda p: str(p.relative_to(REPO)))
+def test_no_path_into_the_shared_folder(path):
+    text = path.read_text(encoding="utf-8")
+    assert [where for where in OUTSIDE if where in text] == []
+
+
+def test_help_names_no_path_into_the_shared_folder():
+    parser = build_parser()
+    texts = [parser.format_help()] + [sub.format_help() for action in parser._subparsers._group_actions
+                                      for sub in action.choices.values()]
+    assert not any(where in text for text in texts for where in OUTSIDE)
+
+
+def test_the_vendored_prism_example_docs_cli_shows_exists():
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert "sc-symbolic import prism examples/prism/coin2.nm" in text
+    assert (REPO / "examples" / "prism" / "coin2.nm").is_file()
+    assert (REPO / "examples" / "prism" / "README.md").is_file()
+
+
 @pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(REPO)))
 def test_code_cites_docs_math_not_the_spec(path):
     assert "MATH.md" not in path.read_text(encoding="utf-8")
