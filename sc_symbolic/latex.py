@@ -49,17 +49,52 @@ def escape_text(name) -> str:
 def exact_latex(text, parameters=()) -> str:
     """LaTeX (math mode) for an exact report string.
 
+    A parametric ``max_ratio`` no single rational function equals, ``Max(f_1, …, f_k)``, is typeset
+    as sympy prints a ``Max``: ``\\max\\left(f_1, …, f_k\\right)``, each ``f_i`` in paper form.
+    Text that does not read as a number, an expression or such a ``Max`` is escaped as ``\\text``.
+
     >>> exact_latex("-3/4"), exact_latex("2"), exact_latex("theta**2/2", ["theta"])
     ('-\\\\tfrac{3}{4}', '2', '\\\\frac{\\\\theta^{2}}{2}')
+    >>> exact_latex("Max(2*p, 1/2)", ["p"])
+    '\\\\max\\\\left(2 p, \\\\tfrac{1}{2}\\\\right)'
     """
     if text is None:
         return r"\text{--}"
-    match = _RATIONAL.fullmatch(str(text))
+    typeset = _typeset(str(text), tuple(parameters))
+    return typeset if typeset is not None else r"\text{" + escape_text(text) + "}"
+
+
+def _typeset(text: str, parameters: tuple) -> str | None:
+    """``text`` in math mode, or None when it is not a rational, a parametric expression or a Max of them."""
+    match = _RATIONAL.fullmatch(text)
     if match:
         sign, numerator, denominator = match.groups()
         return f"{sign}\\tfrac{{{numerator}}}{{{denominator}}}" if denominator else f"{sign}{numerator}"
-    typeset = paper_latex(str(text), tuple(parameters)) if parameters else None
-    return typeset if typeset is not None else r"\text{" + escape_text(text) + "}"
+    if not parameters:
+        return None
+    if text.startswith("Max(") and text.endswith(")"):
+        arguments = _top_level_arguments(text[len("Max("):-1])
+        typeset = [_typeset(argument.strip(), parameters) for argument in arguments or []]
+        if not typeset or None in typeset:
+            return None
+        return r"\max\left(" + ", ".join(typeset) + r"\right)"
+    return paper_latex(text, parameters)
+
+
+def _top_level_arguments(inner: str) -> list | None:
+    """``inner`` split at the commas outside parentheses; None when its parentheses do not balance."""
+    arguments, depth, start = [], 0, 0
+    for index, char in enumerate(inner):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "," and depth == 0:
+            arguments.append(inner[start:index])
+            start = index + 1
+    return arguments + [inner[start:]] if depth == 0 else None
 
 
 def report_table(report: dict) -> str:

@@ -59,6 +59,33 @@ def test_hostile_names_are_inert(tmp_path, capsys):
     assert r"\theta" in out and r"\toprule" in out and r"\arraystretch" in out
 
 
+def test_a_parametric_max_is_typeset_as_sympy_prints_max():
+    """max_ratio of a parametric state without a dominating action is the text ``Max(f_1, ..., f_k)``."""
+    import sympy
+
+    assert exact_latex("Max(2*p, 1/2)", ["p"]) == r"\max\left(2 p, \tfrac{1}{2}\right)"
+    assert exact_latex("Max(4*p/(2*p + 1), 2/(2*p + 1))", ["p"]) == (
+        r"\max\left(\frac{4 p}{2 p + 1}, \frac{2}{2 p + 1}\right)")
+    inner = exact_latex("1 - theta", ["theta"])  # each argument in paper form
+    assert exact_latex("Max(theta, Max(1 - theta, 1/3))", ["theta"]) == (
+        r"\max\left(\theta, \max\left(" + inner + r", \tfrac{1}{3}\right)\right)")
+    p = sympy.Symbol("p")
+    assert sympy.latex(sympy.Max(2 * p, sympy.Rational(1, 2), evaluate=False)).startswith(r"\max\left(")
+
+
+@pytest.mark.parametrize("text", [r"Max(\input x)", "Max(p, q)", "Max(p))(p", "Max()", "Max(p,)", "Max(p"])
+def test_a_max_that_does_not_read_stays_escaped_text(text):
+    typeset = exact_latex(text, ["p"])
+    assert typeset.startswith(r"\text{") and r"\max" not in typeset
+    assert r"\input" not in typeset
+
+
+def test_check_latex_prints_max_ratio_as_max(capsys):
+    out = _latex(capsys, EXAMPLES / "parametric_coin.json")
+    assert r"\max\left(\frac{4 p}{2 p + 1}, \frac{2}{2 p + 1}\right)" in out
+    assert "Max(" not in out and r"\text{Max" not in out
+
+
 def test_standalone_needs_latex(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["check", str(EXAMPLES / "gridworld.json"), "--standalone"])
