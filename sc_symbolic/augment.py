@@ -6,6 +6,7 @@
 * Threshold τ: states ``(x, c)`` named ``"x|G=c"`` (c the accumulated return, in
   lowest terms); success = an original terminal state with c ≥ τ.  Both at
   once: ``"s|t=k|G=c"``.
+
 Only states reachable from ρ (from states with ρ ≠ 0, through outcomes with
 p ≠ 0 of any action) are built.  The policy lifts: π(a | (s, t, c)) = π(a | s).  Imports model, exact, errors.
 """

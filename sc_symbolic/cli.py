@@ -1,5 +1,7 @@
 """Command line — the only layer that prints or sets exit statuses.
 
+Usage::
+
     sc-symbolic check MODEL [--policy FILE] [--json | --latex [--standalone]] [--set NAME=VALUE ...]
                             [--iterate K] [--threshold T]
                             [--max-return-states N] [--certificate FILE] [--no-kernel]

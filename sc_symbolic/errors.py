@@ -40,7 +40,7 @@ class UnsupportedModelError(ScError):
 
 
 class UndefinedQuantityError(ScError, ArithmeticError):
-    """A quantity that does not exist, e.g. π⁺(·|s) where V(s) = 0."""
+    """A quantity that does not exist, e.g. ``π⁺(·|s)`` where V(s) = 0."""
 
 
 class SingularSystemError(ScError, ArithmeticError):

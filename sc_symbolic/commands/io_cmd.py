@@ -1,5 +1,7 @@
 """CLI layer — ``import`` and ``export`` sub-commands (PRISM and Gymnasium in, PRISM out).
 
+Usage::
+
     sc-symbolic import prism FILE.nm [--const K=2 ...] --success 'LABEL or formula'
                                      [--avoid 'formula'] [--policy uniform|FILE] [-o MODEL.json]
     sc-symbolic import gym ENV_ID [--map-name 8x8] [--is-slippery/--no-slippery] [--horizon H]

@@ -157,7 +157,7 @@ def threshold_representatives(returns: list) -> list:
     """One integer τ per distinct success event {G ≥ τ} that is neither sure nor impossible.
 
     For consecutive returns g_k < g_{k+1} the events coincide for τ ∈ (g_k, g_{k+1}];
-    the representative is the integer of smallest |τ| there.
+    the representative is the integer of smallest ``|τ|`` there.
 
     >>> threshold_representatives([-1, 0, 2])
     [0, 1]

@@ -8,6 +8,7 @@
   representative per distinct success event ``{G ≥ τ}``).
 * ``candidates_strategy(bounds)``: a Hypothesis strategy (shrinks towards
   small models) for ``hypothesis.find``.
+
 Every probability row (transition or policy) is positive, sums to exactly 1
 and has every denominator ≤ ``max_denominator``.  Deterministic for a given
 seed; never evaluates a property.
@@ -34,7 +35,7 @@ MAX_BOUNDS = {"max_states": 10, "max_actions": 10, "max_outcomes": 10, "max_deno
 
 @dataclass(frozen=True)
 class Bounds:
-    """Inclusive bounds of a search: states, actions per state, outcomes per action, denominators, |reward|."""
+    """Inclusive bounds of a search: states, actions per state, outcomes per action, denominators, ``|reward|``."""
 
     max_states: int = 2
     max_actions: int = 2

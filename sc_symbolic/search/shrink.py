@@ -2,7 +2,7 @@
 
 ``sort_key`` is a total order: fewer non-terminal states, then fewer actions,
 then fewer outcomes (totals), then smaller largest denominator (probabilities
-and policy), then smaller max |reward|, smaller Σ|reward|, smaller |τ|
+and policy), then smaller ``max |reward|``, smaller ``Σ|reward|``, smaller ``|τ|``
 (non-negative first), and finally the exact text of the model (a tie-break).
 ``shrink(candidate, still_holds)`` applies greedy passes — drop a state, an
 action, an outcome; merge outcomes; simplify probability rows to smaller

@@ -1,11 +1,13 @@
 """symbolic layer: imports sympy and sc_symbolic.errors only — Step, Derivation, the checker.
 
-A step claims ``lhs R rhs`` with R one of =, ≤, ≥, <, >.  ``check_step``:
+A step claims ``lhs R rhs`` with R one of =, ≤, ≥, <, >.  ``check_step``::
+
   equality    lhs − rhs reduces to 0 exactly (reduction.reduces_to_zero);
   inequality  d = lhs − rhs (for ≥, >) or rhs − lhs (for ≤, <); the step names a
               certificate c (default d), d − c reduces to 0 exactly and c is
               non-negative (positive for strict) by construction;
   lemma       a named inequality from the literature, checked the same way.
+
 ``given`` substitutions (π_N = 1 − Σ_{k<N} π_k, …) restrict the check to the
 simplex; ``index`` makes the step a claim for every value of free indices.
 ``holds`` is computed here, never by the author; renderers never re-check.
