@@ -5,7 +5,8 @@ parameters are asked for) and left otherwise; leaving ``s1`` to the left is a
 failure, leaving ``sn`` to the right a success.  V(s1) is a rational function
 of degree about n.  We time, in process and exactly:
 
-* ``ours V``: ``evaluate.success_probability`` over K = QQ(p[, q]);
+* ``ours V``: ``evaluate.success_probability`` over K = QQ(p[, q]) (``--backend``: the
+  solve in python-flint's ZZ[p, q] fractions, the default when installed, or in SymPy's);
 * ``ours check``: ``analysis.analyse`` + ``checks.run_checks`` (V, Q, π⁺, R, χ², I,
   V⁺, η, … and every claim, inequalities decided by ``signs``), for n up to
   ``--check-up-to`` (default 16: it grows much faster than V alone);
@@ -14,7 +15,7 @@ of degree about n.  We time, in process and exactly:
 
 and check that both V(s1) agree exactly (Storm's text parsed by SymPy here:
 trusted benchmark input).  Run: ``python benchmarks/bench_parametric.py [--sizes 4 8 16]``.
-It only prints; timings are wall-clock ``time.perf_counter`` seconds.
+``V/storm`` < 1 means ours is faster.  It only prints; timings are wall-clock ``time.perf_counter`` seconds.
 """
 
 from __future__ import annotations
@@ -102,8 +103,14 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--parameters", type=int, nargs="+", choices=(1, 2), default=[1, 2])
     parser.add_argument("--check-up-to", type=int, default=16)
+    parser.add_argument("--backend", choices=("flint", "sympy"), default="flint",
+                        help="parametric solve: python-flint fractions (when installed) or SymPy's QQ(params)")
     args = parser.parse_args(argv)
     import sympy
+
+    from sc_symbolic import evaluate
+
+    evaluate.PARAMETRIC_BACKEND = args.backend
 
     have_storm = importlib.util.find_spec("stormpy") is not None
     header = f"{'params':>6} {'n':>4} {'ours V s':>10} {'ours check s':>13} {'storm s':>9} {'V/storm':>8} {'agree':>6}"

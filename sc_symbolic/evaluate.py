@@ -25,6 +25,8 @@ _flint = _UNLOADED  # python-flint (the optional `fast` extra), imported when a 
 DENSE_MIN_SIZE = 24
 DENSE_MAX_SIZE = 2_500
 DENSE_MIN_BITS = 96
+#: Parametric components: "flint" (python-flint's fmpz_mpoly fractions, when installed) or "sympy".
+PARAMETRIC_BACKEND = "flint"
 
 
 def solve_fixed_point(rows: dict, domain) -> dict:
@@ -56,6 +58,8 @@ def solve_fixed_point(rows: dict, domain) -> dict:
             continue
         if not domain.parametric and _dense_pays(component, rows) and _flint_module() is not None:
             _solve_component_dense(component, rows, solution, domain)
+        elif domain.parametric and PARAMETRIC_BACKEND == "flint" and _flint_module() is not None:
+            _solve_component_flint(component, rows, solution, domain)
         else:
             _solve_component(component, rows, solution, domain)
     return solution
@@ -114,6 +118,23 @@ def _solve_component_dense(component, rows, solution, domain) -> None:
     for u, i in index.items():
         value = x[i, 0]
         solution[u] = rational(int(value.p), int(value.q))
+
+
+def _solve_component_flint(component, rows, solution, domain) -> None:
+    """The same elimination over QQ(params), in FLINT's ZZ[params] fractions; results in K."""
+    from .flint_fractions import FlintFractionDomain
+
+    fast = FlintFractionDomain(_flint, domain)
+    members = set(component)
+    local_rows = {}
+    for u in component:
+        coeffs, b = rows[u]
+        outside = domain.dot([(domain.one, b)] + [(c, solution[v]) for v, c in coeffs.items() if v not in members])
+        local_rows[u] = ({v: fast.to_flint(c) for v, c in coeffs.items() if v in members}, fast.to_flint(outside))
+    local_solution: dict = {}
+    _solve_component(component, local_rows, local_solution, fast)
+    for u in component:
+        solution[u] = fast.from_flint(local_solution[u])
 
 
 def _solve_component(component, rows, solution, domain) -> None:
