@@ -1,6 +1,7 @@
 """Trusted kernel: imports nothing from sc_symbolic (docs/math.md §2–§6).
 
-Re-verifies an ``sc-symbolic/certificate-1`` with exact rationals, solving no linear system: it
+Re-verifies an ``sc-symbolic/certificate-1`` with exact rationals, solving no linear system (but for
+``iterations``, whose later policies have no claimed V: ``_iterated_values``): it
 re-reads the model, rebuilds the analysed model (horizon and return augmentation) and substitutes
 every claimed number into its defining equation — Bellman equations for V and V⁺ with graph-computed
 zero sets, J, π⁺ by Bayes, R = χ² = I, the Cauchy–Schwarz and KKT trust-region certificates, V⁺ ≥ V,
@@ -15,6 +16,7 @@ certificate; the kernel imports nothing from it.  Parametric models are refused.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import os
@@ -533,6 +535,70 @@ def _recurrent(a: _Analysed, succ: dict, reach: set) -> set:
     return closed
 
 
+def _iterated_values(a: _Analysed, steps: int) -> list:
+    """J(π_0), …, J(π_steps) for π_0 = π and π_{k+1} = (π_k)⁺ (docs/math.md §4–§5), solved here exactly:
+    the report claims no V of the later policies, so this is the kernel's one linear solve.
+
+    V_k = 0 on prob0(π_k), 1 on success, 0 on other terminals; on the rest, x = Ax + b with A the
+    sub-stochastic matrix of π_k, solved SCC by SCC, sinks first (Tarjan emits them so), by sparse
+    elimination in substitution form x_s = Σ_t c_t x_t + r, fewest users × entries first (Markowitz).
+    Every state left reaches success, so I − A is a non-singular M-matrix: its Schur complements are
+    too, every pivot 1 − c_s is > 0 and the solution is unique.  π_{k+1}(a|s) = π_k(a|s) Σ_o p_o
+    V_k(to_o) / V_k(s) where V_k(s) > 0, π_k(·|s) kept elsewhere (executed π⁺)."""
+    policy, values = a.policy, []
+    for step in range(steps + 1):
+        succ = _graph(a, policy)
+        zero = _prob0(succ, a.success)
+        V = {s: ONE if s in a.success else ZERO for s, acts in a.states.items() if not acts or s in zero}
+        for comp in _components({s for s in a.states if s not in V}, succ):
+            members, rows, users = set(comp), {}, defaultdict(set)
+            for s in comp:
+                row, rhs = defaultdict(lambda: ZERO), ZERO
+                for act, pr in ((act, pr) for act, pr in policy[s].items() if pr):
+                    for to, p, _ in a.states[s][act]:
+                        if to in members:
+                            row[to] += pr * p
+                        else:
+                            rhs += pr * p * V[to]
+                rows[s] = [row, rhs]
+                for t in row:
+                    users[t].add(s)
+            order, done, heap = [], set(), [(len(users[s]) * len(rows[s][0]), i, s) for i, s in enumerate(comp)]
+            heapq.heapify(heap)
+            while heap:
+                cost, i, s = heapq.heappop(heap)
+                if s in done:
+                    continue
+                if cost != len(users[s]) * len(rows[s][0]):  # stale: fill-in changed it, queue it again
+                    heapq.heappush(heap, (len(users[s]) * len(rows[s][0]), i, s))
+                    continue
+                done.add(s)
+                order.append(s)
+                row, rhs = rows[s]
+                pivot = ONE - row.pop(s, ZERO)
+                users[s].discard(s)
+                if pivot <= 0:
+                    raise _Refused(f"iterations: state {s}: singular system in the kernel's elimination")
+                for t in row:
+                    row[t] /= pivot
+                    users[t].discard(s)
+                rows[s][1] = rhs = rhs / pivot
+                for u in users.pop(s, ()):  # x_s = row·x + rhs substituted into every row still to eliminate
+                    other = rows[u]
+                    c = other[0].pop(s)
+                    other[1] += c * rhs
+                    for t, ct in row.items():
+                        users[t].add(u)
+                        other[0][t] += c * ct
+            for s in reversed(order):
+                row, rhs = rows[s]
+                V[s] = rhs + _sum(c * V[t] for t, c in row.items())
+        values.append(_sum(p * V[s] for s, p in a.initial.items()))
+        if step < steps:
+            policy = {s: {act: pr * _sum(p * V[to] for to, p, _ in a.states[s][act]) / V[s]
+                          for act, pr in policy[s].items()} if V[s] > 0 else policy[s] for s in policy}
+    return values
+
 # ------------------------------------------------------------------ the checks
 
 
@@ -657,8 +723,8 @@ class _Kernel:
     def check_contract(self, report: dict, embedded) -> None:
         """Closed contract: no field outside REPORT_VERIFIED + REPORT_METADATA (STATE_VERIFIED per state,
         MODEL_KEYS + ``x-*`` in the embedded model); ``kernel`` may only state this kernel's verdict;
-        ``threshold`` and ``horizon``, when given, are the model's; ``iterations`` starts at J, J⁺ and never
-        decreases."""
+        ``threshold`` and ``horizon``, when given, are the model's; ``iterations`` starts at J, J⁺, never
+        decreases and each J(π_k) is the kernel's own (``_iterated_values``)."""
         unknown = sorted(key for key in report if key not in REPORT_VERIFIED + REPORT_METADATA)
         self.holds(not unknown, lambda: f"report: unknown field(s) {', '.join(map(repr, unknown[:10]))} (a certificate "
                    "holds only fields the kernel verifies or documented metadata)")
@@ -703,6 +769,8 @@ class _Kernel:
                            "iterations: J(π_0), J(π_1) are not the report's J, J_plus")
                 self.holds(all(a is not None and b is not None and a <= b for a, b in zip(values, values[1:])),
                            "iterations: the J sequence decreases (iterating success conditioning never does)")
+                for k, value in enumerate(_iterated_values(self.a, len(values) - 1)):
+                    self.equal("iterations", f"J(π_{k}), π_(k+1) = (π_k)⁺, solved by the kernel", values[k], value)
             except _Refused as exc:
                 self.fail(str(exc))
 
