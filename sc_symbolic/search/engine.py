@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ModelError, UnsupportedModelError
 from ..output import check_target, write_text
-from .generators import Bounds, exhaustive_candidates, random_candidates
+from .generators import Bounds, exhaustive_candidates, first_state_choices, random_candidates
 from .properties import get_property, violates
 from .shrink import normalise, shrink, sort_key
 
@@ -100,7 +100,26 @@ def _random_batch(job) -> tuple:
 def _exhaustive_chunk(job) -> tuple:
     name, chunk = job
     checked, best = _best(get_property(name), chunk)
-    return checked, best
+    return checked, best, True
+
+
+def _exhaustive_slice(job) -> tuple:
+    """Worker entry point of an unbudgeted exhaustive level: the worker enumerates the candidates whose
+    first state is its ``first``-th choice itself (the parent sends four numbers, not pickled models),
+    stopping at ``deadline`` (``time.time()``, shared by forked workers); (checked, best, complete)."""
+    name, bounds, n, first, deadline = job
+    complete = True
+
+    def until_deadline():
+        nonlocal complete
+        for index, candidate in enumerate(exhaustive_candidates(bounds, n, first)):
+            if deadline is not None and index % BATCH_SIZE == 0 and time.time() >= deadline:
+                complete = False
+                return
+            yield candidate
+
+    checked, best = _best(get_property(name), until_deadline())
+    return checked, best, complete
 
 
 def _pool(workers: int):
@@ -292,26 +311,38 @@ def _run_exhaustive(prop, bounds, clock, workers, progress) -> tuple:
     """Levels by number of states; stop after the first level holding a witness (it holds the smallest)."""
     checked = 0
     pool = _pool(workers) if workers > 1 else None
+    deadline = None if clock.time_limit is None else time.time() + clock.time_limit - clock.elapsed()
     try:
         for n in range(1, bounds.max_states + 1):
             best = best_key = None
             stopped = False
 
             def chunks():
+                """A budget is counted in the parent: it sends the models themselves, in chunks."""
                 nonlocal stopped
-                remaining = None if clock.budget is None else clock.budget - checked
+                remaining = clock.budget - checked
                 for chunk in _chunks(exhaustive_candidates(bounds, n), BATCH_SIZE):
                     if clock.over_time() or remaining == 0:
                         stopped = True
                         return
-                    if remaining is not None:
-                        if len(chunk) > remaining:
-                            chunk = chunk[:remaining]
-                            stopped = True
-                        remaining -= len(chunk)
+                    if len(chunk) > remaining:
+                        chunk = chunk[:remaining]
+                        stopped = True
+                    remaining -= len(chunk)
                     yield (prop.name, chunk)
 
-            for count, found in _rounds(chunks(), _exhaustive_chunk, workers, pool):
+            def slices():
+                """No budget: each worker enumerates one first-state slice of the level itself."""
+                nonlocal stopped
+                for first in range(first_state_choices(bounds, n)):
+                    if clock.over_time():
+                        stopped = True
+                        return
+                    yield (prop.name, bounds, n, first, deadline)
+
+            jobs, worker = (slices(), _exhaustive_slice) if clock.budget is None else (chunks(), _exhaustive_chunk)
+            for count, found, complete in _rounds(jobs, worker, workers, pool):
+                stopped = stopped or not complete
                 checked += count
                 if found is not None and (best is None or sort_key(found) < best_key):
                     best, best_key = found, sort_key(found)

@@ -227,9 +227,19 @@ def exhaustive_count(bounds: Bounds, n_states: int) -> int:
     return total
 
 
-def exhaustive_candidates(bounds: Bounds, n_states: int):
-    """Every canonical candidate with exactly ``n_states`` states within ``bounds``, in a fixed order."""
+def first_state_choices(bounds: Bounds, n_states: int) -> int:
+    """How many choices the first state has: ``exhaustive_candidates(bounds, n, first=i)`` for i below
+    this count are, one after another, exactly ``exhaustive_candidates(bounds, n)``."""
+    return len(_state_choices(bounds, (END,) + tuple(range(1, n_states))))
+
+
+def exhaustive_candidates(bounds: Bounds, n_states: int, first: int | None = None):
+    """Every canonical candidate with exactly ``n_states`` states within ``bounds``, in a fixed order;
+    with ``first``, only those whose first state is its ``first``-th choice (a slice of that order
+    that a worker enumerates itself)."""
     per_state = [_state_choices(bounds, (END,) + tuple(range(i + 1, n_states))) for i in range(n_states)]
+    if first is not None:
+        per_state[0] = per_state[0][first:first + 1]
     for choice in itertools.product(*per_state):
         actions = tuple(acts for acts, _ in choice)
         if n_states > 1 and not _reachable(actions):
