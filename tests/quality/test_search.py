@@ -150,6 +150,33 @@ def test_workers_do_not_change_the_witness():
     assert one.checked == two.checked
 
 
+@pytest.mark.parametrize("bounds", [TINY, Bounds(2, 2, 2, 2, 1), Bounds(3, 2, 1, 2, 1)])
+def test_first_state_slices_are_the_whole_level_in_order(bounds):
+    from sc_symbolic.search.generators import exhaustive_candidates, first_state_choices
+
+    for n in range(1, bounds.max_states + 1):
+        whole = list(exhaustive_candidates(bounds, n))
+        sliced = [c for first in range(first_state_choices(bounds, n))
+                  for c in exhaustive_candidates(bounds, n, first)]
+        assert sliced == whole and whole
+
+
+@pytest.mark.parametrize("name", ["misalignment", "markov-variant-breaks-identity", "no-improvement"])
+def test_exhaustive_workers_and_a_budget_do_not_change_the_result(name):
+    """Unbudgeted levels are enumerated by the workers in first-state slices, budgeted ones in
+    chunks by the parent: the same models, the same smallest witness."""
+    bounds = Bounds(2, 2, 2, 2, 1)
+    results = [search(name, "exhaustive", bounds, workers=w, budget=b) for w, b in ((1, None), (2, None), (2, 10**6))]
+    assert len({(r.found, r.checked, r.exhaustive, r.candidate) for r in results}) == 1, results
+    assert results[0].checked == 10_339
+
+
+def test_exhaustive_stops_at_its_time_limit_in_the_workers():
+    result = search("no-improvement", "exhaustive", Bounds(4, 2, 2, 3, 2), time_limit=0.5, workers=2)
+    assert not result.found and not result.exhaustive and 0 < result.checked
+    assert result.seconds < 10
+
+
 # ---------------------------------------------------------------- files and CLI
 
 
