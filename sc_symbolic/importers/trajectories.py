@@ -50,6 +50,12 @@ MAX_LINE_BYTES = 64 * 1024
 MAX_NAME_CHARS = 180
 MAX_STATES = 200_000
 MAX_TRANSITIONS = 2_000_000
+#: Bits (numerator + denominator, lowest terms) of all distinct reward values together: one
+#: reward may have 66,000 bits, so MAX_TRANSITIONS distinct ones could otherwise need 16 GB.
+MAX_REWARD_BITS = 256_000_000
+#: Bits of one episode's running return G = Σ r (the return rule only); a sum of rewards with
+#: pairwise coprime denominators grows with every step.
+MAX_RETURN_BITS = 200_000
 _BAD_NAME_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _TRUE = {"true": True, "1": True, "false": False, "0": False}
 
@@ -191,6 +197,8 @@ class EmpiricalCounts:
         self._t = None
         self._return = rational(0)
         self._local: dict = {}        # the open episode's keys → visits
+        self._rewards: dict = {}      # distinct reward values, each kept once
+        self._reward_bits = 0
 
     def _name(self, value, field: str):
         if type(value) is str:
@@ -263,8 +271,12 @@ class EmpiricalCounts:
                                  f"step {self._t})", "a step starts where the previous one ended")
         self.steps += 1
         self.acting.add(s)
-        if r:
+        if r and self.tau is not None:
             self._return += r
+            if self._return.numerator.bit_length() + self._return.denominator.bit_length() > MAX_RETURN_BITS:
+                raise _LineError("reward", f"the return of episode {describe_value(episode)} needs more than "
+                                 f"{MAX_RETURN_BITS} bits after {self._t + 1} steps",
+                                 "see docs/limits.md: returns are exact sums of the rewards")
         self._last_next = s2
         if not done:
             if label is not None:
@@ -279,6 +291,19 @@ class EmpiricalCounts:
         self._close(success)
 
     def _reward(self, value):
+        """The exact reward, one object per distinct value; their bits together are bounded."""
+        r = self._exact_reward(value)
+        known = self._rewards.get(r)
+        if known is not None:
+            return known
+        self._reward_bits += r.numerator.bit_length() + r.denominator.bit_length()
+        if self._reward_bits > MAX_REWARD_BITS:
+            raise _LineError("reward", f"distinct rewards need more than {MAX_REWARD_BITS} bits",
+                             "see docs/limits.md")
+        self._rewards[r] = r
+        return r
+
+    def _exact_reward(self, value):
         if type(value) is str:
             try:
                 return _reward_text(value)

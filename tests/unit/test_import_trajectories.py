@@ -226,3 +226,52 @@ def test_csv_from_a_spreadsheet_with_a_byte_order_mark(tmp_path):
     path = tmp_path / "e.csv"
     path.write_bytes("\ufeffepisode,state,action,reward,next_state,done,success\r\n0,s,a,1,G,true,true\r\n".encode())
     assert import_trajectories(path)["x-data"]["successful"] == 1
+
+
+def _primes(count):
+    found, n = [], 2
+    while len(found) < count:
+        if all(n % p for p in found if p * p <= n):
+            found.append(n)
+        n += 1
+    return found
+
+
+def test_distinct_reward_values_are_bounded_in_bits(tmp_path, capsys, monkeypatch):
+    """A hostile log of huge distinct rewards is refused at the line that crosses the bound (gap 9);
+    repeated rewards cost nothing and share one exact object."""
+    from sc_symbolic.importers import trajectories
+
+    monkeypatch.setattr(trajectories, "MAX_REWARD_BITS", 250_000)
+    huge = ["9" * 9_000 + str(e) for e in range(10)]  # ~29,900 bits each
+    steps = [step(e, 0, "s", "a", huge[e], "G", done=True, success=True) for e in range(10)]
+    path = write_jsonl(tmp_path / "e.jsonl", steps)
+    assert main(["import", "trajectories", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: " + str(path) + ": line 9, reward: distinct rewards need more than 250000 bits " \
+        "(see docs/limits.md)\n", err
+    repeated = write_jsonl(tmp_path / "r.jsonl", [step(e, 0, "s", "a", huge[0], "G", done=True, success=True)
+                                                   for e in range(100)])
+    data = import_trajectories(repeated)
+    assert data["states"]["s"]["a"][0]["r"] == huge[0]
+    counter = trajectories.EmpiricalCounts()
+    for e in range(3):
+        counter.add(step(e, 0, "s", "a", "7/3", "G", done=True, success=True), e + 1)
+    assert len(counter._rewards) == 1 and counter._reward_bits == 5
+
+
+def test_an_episode_return_is_bounded_in_bits(tmp_path, capsys):
+    """Rewards 1/p over distinct primes make the exact return grow by a factor p per step: refused
+    under the return rule, naming the episode and the step; the other rules never sum rewards."""
+    from sc_symbolic.importers.trajectories import MAX_RETURN_BITS
+
+    primes = _primes(12_000)
+    steps = [step(0, t, "s", "a", f"1/{p}", "s", done=t == len(primes) - 1) for t, p in enumerate(primes)]
+    path = write_jsonl(tmp_path / "e.jsonl", steps)
+    assert main(["import", "trajectories", str(path), "--return-at-least", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: " + str(path) + ": line ") and err.count("\n") == 1
+    assert f"reward: the return of episode '0' needs more than {MAX_RETURN_BITS} bits after" in err, err
+    line = int(err.split(": line ")[1].split(",")[0])
+    assert 1_000 < line < len(primes)
+    assert import_trajectories(path, success_states=["s"])["x-data"]["episodes"] == 1
