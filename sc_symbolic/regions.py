@@ -16,11 +16,16 @@ are constant there and are proved at one rational sample point.  At a root of
 a probability's factor the model is invalid (``p = 0``, ``p = 1`` with a
 sibling at 0, or undefined); at a root of ``N`` alone ``f = 0``; at a root of
 ``D`` the claim is ``"undefined"``.  Several parameters: ``region_boxes``.
+One parameter with ``time_limit``: the answer is exact or none; the clock is read
+between factors, isolating intervals, refinements and sample points, and a run past
+the limit is refused (``ModelError`` naming ``--time``), never reported in part.
 ``verify_regions`` re-checks a report from scratch: a moved breakpoint, a
 flipped label or a flipped box is refused.
 """
 
 from __future__ import annotations
+
+import time
 
 from .errors import ModelError
 from .region_claims import CLAIMS, Claim, claim_of, probabilities, rethreshold, symbols_of  # noqa: F401  (public)
@@ -59,12 +64,29 @@ def claim_function(model, claim: str, versus=None):
     return c.f, c.strict, symbols_of(model)[0], c.words
 
 
-def _roots(poly, lo, hi, width=None) -> list:
+class _Clock:
+    """The one-parameter deadline: ``check(what)`` refuses a run past ``time_limit`` seconds."""
+
+    def __init__(self, time_limit=None):
+        self.time_limit = time_limit
+        self.deadline = None if time_limit is None else time.monotonic() + float(time_limit)
+
+    def check(self, what: str) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ModelError("--time", f"the exact one-parameter answer was not done after {float(self.time_limit):g} s "
+                             f"(stopped {what})",
+                             "one parameter is solved exactly or not at all: give more time or drop --time")
+
+
+def _roots(poly, lo, hi, width=None, clock=None) -> list:
     """Isolated real roots of poly in the open interval (lo, hi): [(a, b, factor)], increasing."""
     import sympy
 
+    clock = clock or _Clock()
     out = []
+    clock.check(f"before factoring the degree-{poly.degree()} boundary polynomial")
     for factor, _ in poly.factor_list()[1]:
+        clock.check(f"while isolating the roots of a degree-{poly.degree()} boundary polynomial")
         if factor.degree() <= 0:
             continue
         if factor.degree() == 1:
@@ -77,6 +99,7 @@ def _roots(poly, lo, hi, width=None) -> list:
         for (a, b), _ in factor.intervals():
             a, b = sympy.Rational(a), sympy.Rational(b)
             while a != b and (a <= lo < b or a < hi <= b):  # irrational root: strictly inside (a, b)
+                clock.check("while separating a root from the ends of the parameter's interval")
                 a, b, _ = _refine(a, b, factor)
             if b <= lo or a >= hi:
                 continue
@@ -90,6 +113,7 @@ def _roots(poly, lo, hi, width=None) -> list:
             a, b, f = out[i]
             c, d, g = out[i + 1]
             if b >= c and not (a == b == c == d):
+                clock.check("while separating two close roots")
                 out[i] = _refine(a, b, f)
                 out[i + 1] = _refine(c, d, g)
                 changed = True
@@ -98,6 +122,7 @@ def _roots(poly, lo, hi, width=None) -> list:
         refined = []
         for a, b, f in out:
             while b - a > width:
+                clock.check("while refining a root to --width")
                 a, b, f = _refine(a, b, f)
             refined.append((a, b, f))
         out = refined
@@ -174,17 +199,21 @@ def regions(model, claim: str, *, versus=None, width=None, depth=None, time_limi
 
     ``versus``: the second threshold of ``amplification``; ``width``: refine every
     isolating interval to at most this width (one parameter); ``depth`` / ``time_limit``
-    (seconds): where box subdivision stops (several parameters); ``progress``: called with the
+    (seconds): where box subdivision stops (several parameters; with one parameter a run past
+    ``time_limit`` is refused, see the module docstring); ``progress``: called with the
     certified fraction after each decided box (several parameters; benchmarks).
     """
     _check_box_size(model)
+    if time_limit is not None and not time_limit > 0:
+        raise ModelError("--time", f"time {time_limit!r}", "a positive number of seconds")
+    clock = _Clock(time_limit) if len(model.parameters) == 1 else None
     c = claim_of(model, claim, versus)
     if len(model.parameters) > 1:
         from .region_boxes import box_regions
 
         report = box_regions(model, c, depth=depth, time_limit=time_limit, progress=progress)
     else:
-        report = _interval_regions(model, c, width)
+        report = _interval_regions(model, c, width, clock)
     if versus is not None:
         report["versus"] = _qq(_parse_q(versus, "--versus"))
     return report
@@ -196,8 +225,11 @@ def _parse_q(text, where):
     return parse_number(text, where)
 
 
-def _interval_regions(model, c: Claim, width=None) -> dict:
+def _interval_regions(model, c: Claim, width=None, clock=None) -> dict:
     import sympy
+
+    clock = clock or _Clock()
+    clock.check("after deriving the claim's closed form")
 
     f, strict, words = c.f, c.strict, c.words
     (name, (lo, hi)), = model.parameters.items()
@@ -213,13 +245,14 @@ def _interval_regions(model, c: Claim, width=None) -> dict:
     poly = sympy.Poly(sympy.expand(numerator * denominator), symbol, domain="QQ")
     for extra in validity:
         poly = poly * extra
-    roots = _roots(poly, lo, hi, width) if poly.degree() > 0 else []
+    roots = _roots(poly, lo, hi, width, clock) if poly.degree() > 0 else []
     den = sympy.Poly(denominator, symbol, domain="QQ")
     num = sympy.Poly(numerator, symbol, domain="QQ")
     pieces = []
     left = {"value": _qq(lo), "open": True}
     previous_b = lo
     for root in roots:
+        clock.check("while labelling the pieces between roots")
         a, b, factor = root
         sample = (previous_b + a) / 2
         cell = _label(f, symbol, strict, sample, probs)

@@ -69,7 +69,7 @@ def add_parser(subparsers) -> None:
     regions.add_argument("--policy", metavar="FILE", help="a policy JSON file")
     regions.add_argument("--width", metavar="W", help="one parameter: refine isolating intervals to width ≤ W")
     regions.add_argument("--depth", metavar="D", type=int, help="several parameters: subdivision depth (default 8)")
-    regions.add_argument("--time", metavar="S", help="several parameters: stop subdividing after S seconds")
+    regions.add_argument("--time", metavar="S", help="several parameters: stop subdividing after S seconds (the rest stays undecided); one parameter: refuse a run longer than S seconds (exact or nothing)")
     regions.add_argument("--json", action="store_true", help="the sc-symbolic/regions-1 report")
     regions.add_argument("--latex", action="store_true", help="the region as a LaTeX theorem statement")
     regions.add_argument("--plot", metavar="FILE", help="a region map (PNG) of one or two parameters")

@@ -204,6 +204,34 @@ def test_time_limit_reports_the_undecided_rest():
     assert report["stopped_by"] == "time" and Fraction(report["undecided_fraction"]) > 0
 
 
+def test_one_parameter_time_limit_is_exact_or_refused(monkeypatch):
+    """One parameter is solved exactly or not at all (gap 5): refining √2's interval to 1/10^4000
+    cannot finish in 0.2 s and is refused naming --time; within the limit the answer is the exact one."""
+    import time
+
+    model = load_for_regions(SQRT)
+    start = time.monotonic()
+    with pytest.raises(ModelError, match=r"^--time: the exact one-parameter answer was not done after 0.2 s "
+                                         r"\(stopped while refining a root to --width\)"):
+        regions(model, "misalignment", width="1/" + "1" + "0" * 4000, time_limit=0.2)
+    assert time.monotonic() - start < 5
+    assert regions(model, "misalignment", time_limit=60) == regions(model, "misalignment")
+    with pytest.raises(ModelError, match="--time"):
+        regions(model, "misalignment", time_limit=0)
+    ticks = iter([0.0, 100.0])
+    monkeypatch.setattr("sc_symbolic.regions.time.monotonic", lambda: next(ticks, 100.0))
+    with pytest.raises(ModelError, match=r"stopped after deriving the claim's closed form"):
+        regions(load_for_regions(LOTTERY), "misalignment", time_limit=1)
+
+
+def test_cli_one_parameter_time_limit_is_one_line(capsys):
+    from sc_symbolic.cli import main
+
+    assert main(["regions", SQRT, "--claim", "misalignment", "--width", "1/1" + "0" * 4000, "--time", "0.2"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "error: --time: the exact" in captured.err
+
+
 @pytest.mark.parametrize("argv, needle", [
     ([LOTTERY, "--claim", "misalignment", "--threshold", "5"], "never reached"),
     ([LOTTERY, "--claim", "misalignment", "--plot", "/nonexistent-dir/x.png"], "--plot"),
