@@ -309,8 +309,13 @@ def _claimed(value, where: str):
     if match is None:
         raise _Refused(f"{where}: {value[:80]!r} is not an exact rational like \"-3/4\"")
     sign, numerator, denominator = match.groups()
-    num = _int(numerator)
-    q = _lowest_terms(-num if sign else num, _int(denominator or "1"))
+    if _mpz is not None:  # GMP reads the digits and reduces once; in lowest terms iff the denominator stays
+        num, den = _mpz(numerator), _mpz(denominator or "1")
+        q = Q(-num if sign else num, den)
+        q = q if q.denominator == den else None
+    else:
+        num = _int(numerator)
+        q = _lowest_terms(-num if sign else num, _int(denominator or "1"))
     if q is None or denominator == "1" or (sign and num == 0):
         raise _Refused(f"{where}: {value[:80]!r} is not in lowest terms")
     if len(value) <= _CLAIM_MEMO_CHARS:

@@ -250,3 +250,27 @@ def test_distribution_shift_forgeries_are_refused():
     forged["visits"]["pi_plus"]["u"] = "1/2"  # a visit count where the executed π⁺ never goes
     failures = verify_certificate(model, forged).failures
     assert any("distribution shift: state u: η⁺ = 1/2, but the state is never reached from ρ" in f for f in failures)
+
+
+@pytest.mark.parametrize("gmp", [True, False])
+def test_claimed_numbers_not_in_lowest_terms_are_refused(gmp, monkeypatch):
+    """The report's numbers are rational strings in lowest terms (FORMAT.md): the right value written
+    otherwise is refused, short (memoised) or long, read by GMP or by Python's integers."""
+    from sc_symbolic import kernel
+
+    if not gmp:
+        monkeypatch.setattr(kernel, "_mpz", None)
+    monkeypatch.setattr(kernel, "_CLAIMS_READ", {})
+    cert = kf.certificate(TRAP)
+    state, value = next((s, Fraction(e["V"])) for s, e in cert["report"]["states"].items()
+                        if e.get("V") not in (None, "0", "1"))
+    p, q = value.numerator, value.denominator
+    zero = next(s for s, e in cert["report"]["states"].items() if e.get("V") == "0")
+    for where, written in [(state, f"{2 * p}/{2 * q}"), (state, f"{p * 10**60}/{q * 10**60}"),
+                           (state, f"0{p}/{q}"), (state, f"+{p}/{q}"), (state, f"{p}/{q}.0"),
+                           (state, f"{p}/{q} "), (zero, "-0"), (zero, "0/1"), (zero, "0/7")]:
+        m = copy.deepcopy(cert)
+        m["report"]["states"][where]["V"] = written
+        failures = verify_certificate(TRAP, m).failures
+        assert any(f"{written[:80]!r} is not" in f for f in failures), (written, failures)
+    assert verify_certificate(TRAP, cert).ok
