@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ModelError, UnsupportedModelError
 from ..output import check_target, write_text
-from .generators import Bounds, exhaustive_candidates, first_state_choices, random_candidates
+from .generators import Bounds, exhaustive_candidates, first_state_slices, random_candidates
 from .properties import get_property, violates
 from .shrink import normalise, shrink, sort_key
 
@@ -98,6 +98,9 @@ def _random_batch(job) -> tuple:
     return index, checked, best
 
 
+#: Pieces an unbudgeted exhaustive level is cut into (by the first state's choice) for the workers.
+SLICES_PER_LEVEL = 64
+
 #: Random batches sent to a worker in one task: a message per ~50 ms of work rather than per ~6 ms
 #: (each task costs the parent's pool threads ~0.7 ms of CPU here, taken from the workers' cores).
 BATCHES_PER_TASK = 8
@@ -121,7 +124,7 @@ def _exhaustive_chunk(job) -> tuple:
 
 def _exhaustive_slice(job) -> tuple:
     """Worker entry point of an unbudgeted exhaustive level: the worker enumerates the candidates whose
-    first state is its ``first``-th choice itself (the parent sends four numbers, not pickled models),
+    first state's choice lies in the slice ``first`` itself (the parent sends a few numbers, not models),
     stopping at ``deadline`` (``time.time()``, shared by forked workers); (checked, best, complete)."""
     name, bounds, n, first, deadline = job
     complete = True
@@ -355,7 +358,7 @@ def _run_exhaustive(prop, bounds, clock, workers, progress) -> tuple:
             def slices():
                 """No budget: each worker enumerates one first-state slice of the level itself."""
                 nonlocal stopped
-                for first in range(first_state_choices(bounds, n)):
+                for first in first_state_slices(bounds, n, SLICES_PER_LEVEL):
                     if clock.over_time():
                         stopped = True
                         return

@@ -16,6 +16,7 @@ seed; never evaluates a property.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -193,8 +194,10 @@ def _action_choices(bounds: Bounds, targets: tuple) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=16)
 def _state_choices(bounds: Bounds, targets: tuple) -> list:
-    """Every canonical state: a set of distinct actions (in canonical order) with a policy row."""
+    """Every canonical state: a set of distinct actions (in canonical order) with a policy row.
+    Kept for the level's slices (a worker enumerates many; callers never mutate the list)."""
     actions = _action_choices(bounds, targets)
     _too_many("distinct states", sum(math.comb(len(actions), m) * len(probability_rows(m, bounds.max_denominator))
                                      for m in range(1, min(bounds.max_actions, bounds.max_denominator) + 1)))
@@ -227,19 +230,21 @@ def exhaustive_count(bounds: Bounds, n_states: int) -> int:
     return total
 
 
-def first_state_choices(bounds: Bounds, n_states: int) -> int:
-    """How many choices the first state has: ``exhaustive_candidates(bounds, n, first=i)`` for i below
-    this count are, one after another, exactly ``exhaustive_candidates(bounds, n)``."""
-    return len(_state_choices(bounds, (END,) + tuple(range(1, n_states))))
+def first_state_slices(bounds: Bounds, n_states: int, count: int) -> list:
+    """At most ``count`` consecutive slices of the first state's choices: ``exhaustive_candidates(bounds,
+    n, first=piece)`` over these pieces, one after another, is exactly ``exhaustive_candidates(bounds, n)``."""
+    choices = len(_state_choices(bounds, (END,) + tuple(range(1, n_states))))
+    step = max(1, -(-choices // count))
+    return [slice(start, min(start + step, choices)) for start in range(0, choices, step)]
 
 
-def exhaustive_candidates(bounds: Bounds, n_states: int, first: int | None = None):
+def exhaustive_candidates(bounds: Bounds, n_states: int, first: slice | None = None):
     """Every canonical candidate with exactly ``n_states`` states within ``bounds``, in a fixed order;
-    with ``first``, only those whose first state is its ``first``-th choice (a slice of that order
-    that a worker enumerates itself)."""
+    with ``first``, only those whose first state is one of the choices in that slice (a piece of that
+    order that a worker enumerates itself)."""
     per_state = [_state_choices(bounds, (END,) + tuple(range(i + 1, n_states))) for i in range(n_states)]
     if first is not None:
-        per_state[0] = per_state[0][first:first + 1]
+        per_state[0] = per_state[0][first]
     for choice in itertools.product(*per_state):
         actions = tuple(acts for acts, _ in choice)
         if n_states > 1 and not _reachable(actions):

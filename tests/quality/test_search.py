@@ -152,13 +152,25 @@ def test_workers_do_not_change_the_witness():
 
 @pytest.mark.parametrize("bounds", [TINY, Bounds(2, 2, 2, 2, 1), Bounds(3, 2, 1, 2, 1)])
 def test_first_state_slices_are_the_whole_level_in_order(bounds):
-    from sc_symbolic.search.generators import exhaustive_candidates, first_state_choices
+    from sc_symbolic.search.generators import exhaustive_candidates, first_state_slices
 
     for n in range(1, bounds.max_states + 1):
         whole = list(exhaustive_candidates(bounds, n))
-        sliced = [c for first in range(first_state_choices(bounds, n))
-                  for c in exhaustive_candidates(bounds, n, first)]
-        assert sliced == whole and whole
+        for count in (1, 3, 64, 10**6):
+            pieces = first_state_slices(bounds, n, count)
+            assert 1 <= len(pieces) <= count
+            sliced = [c for first in pieces for c in exhaustive_candidates(bounds, n, first)]
+            assert sliced == whole and whole
+
+
+def test_a_level_lists_each_state_position_s_choices_once():
+    """The slices of a level share the lists of state choices (they were once rebuilt per slice:
+    7,315 one-choice slices took 12 s instead of 0.3 s)."""
+    from sc_symbolic.search.generators import _state_choices
+
+    _state_choices.cache_clear()
+    result = search("no-improvement", "exhaustive", Bounds(3, 2, 1, 2, 1))
+    assert result.exhaustive and _state_choices.cache_info().misses <= 1 + 2 + 3  # positions of levels 1-3
 
 
 @pytest.mark.parametrize("name", ["misalignment", "markov-variant-breaks-identity", "no-improvement"])
