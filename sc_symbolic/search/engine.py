@@ -60,8 +60,9 @@ def _holds(prop, candidate) -> bool:
     return violates(prop, candidate) is not None
 
 
-def _best(prop, candidates) -> tuple:
-    """(number checked, smallest witness candidate or None) over an iterable of candidates.
+def _best(prop, candidates, deadline=None) -> tuple:
+    """(number checked, smallest witness candidate or None) over an iterable of candidates,
+    stopping at ``deadline`` (``time.time()``; read before each candidate) when one is given.
 
     With a fast screen, only the ``sort_key``-smallest screened candidate is
     confirmed by the full predicate; a disagreement is an engine bug and raises.
@@ -69,6 +70,8 @@ def _best(prop, candidates) -> tuple:
     checked = 0
     best = best_key = None
     for candidate in candidates:
+        if deadline is not None and time.time() >= deadline:
+            break
         checked += 1
         if prop.screen is not None:
             hit = prop.screen(candidate)
@@ -89,12 +92,13 @@ class FastPathMismatch(AssertionError):
     """The search's exact fast path and the full engine disagree (a bug in one of them)."""
 
 
-def _random_batch(job) -> tuple:
-    """Worker entry point: (batch index, checked, smallest witness or None)."""
+def _random_batch(job, deadline=None) -> tuple:
+    """Worker entry point: (batch index, checked, smallest witness or None); a batch cut short by
+    ``deadline`` counts only the candidates it checked."""
     name, bounds, seed, index, size = job
     prop = get_property(name)
     rng = random.Random(f"{seed}:{index}")
-    checked, best = _best(prop, random_candidates(bounds, rng, size))
+    checked, best = _best(prop, random_candidates(bounds, rng, size), deadline)
     return index, checked, best
 
 
@@ -106,20 +110,26 @@ SLICES_PER_LEVEL = 64
 BATCHES_PER_TASK = 8
 
 
-def _random_batches(jobs) -> list:
-    """Worker entry point: the results of consecutive batches, up to the first one holding a witness."""
+def _random_batches(task) -> list:
+    """Worker entry point: the results of consecutive batches, up to the first one holding a witness
+    or the deadline (``task`` = (batches, deadline))."""
+    jobs, deadline = task
     results = []
     for job in jobs:
-        results.append(_random_batch(job))
+        if deadline is not None and time.time() >= deadline:
+            break
+        results.append(_random_batch(job, deadline))
         if results[-1][2] is not None:
             break
     return results
 
 
 def _exhaustive_chunk(job) -> tuple:
-    name, chunk = job
-    checked, best = _best(get_property(name), chunk)
-    return checked, best, True
+    """Worker entry point of a budgeted exhaustive level: the parent's chunk of models, up to the
+    deadline; (checked, best, complete)."""
+    name, chunk, deadline = job
+    checked, best = _best(get_property(name), chunk, deadline)
+    return checked, best, checked == len(chunk)
 
 
 def _exhaustive_slice(job) -> tuple:
@@ -131,8 +141,8 @@ def _exhaustive_slice(job) -> tuple:
 
     def until_deadline():
         nonlocal complete
-        for index, candidate in enumerate(exhaustive_candidates(bounds, n, first)):
-            if deadline is not None and index % BATCH_SIZE == 0 and time.time() >= deadline:
+        for candidate in exhaustive_candidates(bounds, n, first):
+            if deadline is not None and time.time() >= deadline:
                 complete = False
                 return
             yield candidate
@@ -301,11 +311,13 @@ def _run_random(prop, bounds, seed, clock, workers, progress) -> tuple:
             index += 1
 
     checked = 0
+    deadline = None if clock.time_limit is None else time.time() + clock.time_limit - clock.elapsed()
     pool = _pool(workers) if workers > 1 else None
     if pool is None:
-        results = map(_random_batch, jobs())
+        results = (_random_batch(job, deadline) for job in jobs())
     else:
-        tasks = _rounds(_chunks(jobs(), BATCHES_PER_TASK), _random_batches, workers, pool)
+        tasks = _rounds(((chunk, deadline) for chunk in _chunks(jobs(), BATCHES_PER_TASK)), _random_batches,
+                        workers, pool)
         results = (result for task in tasks for result in task)
     try:
         for _, n, best in results:
@@ -313,6 +325,8 @@ def _run_random(prop, bounds, seed, clock, workers, progress) -> tuple:
             progress(checked, None if best is None else sort_key(best))
             if best is not None:
                 return checked, best
+            if clock.over_time():  # the workers stop at the deadline too: no waiting for sent tasks
+                break
         return checked, None
     finally:
         if pool is not None:
@@ -353,7 +367,7 @@ def _run_exhaustive(prop, bounds, clock, workers, progress) -> tuple:
                         chunk = chunk[:remaining]
                         stopped = True
                     remaining -= len(chunk)
-                    yield (prop.name, chunk)
+                    yield (prop.name, chunk, deadline)
 
             def slices():
                 """No budget: each worker enumerates one first-state slice of the level itself."""

@@ -183,6 +183,20 @@ def test_exhaustive_workers_and_a_budget_do_not_change_the_result(name):
     assert results[0].checked == 10_339
 
 
+@pytest.mark.parametrize("method, budget", [("random", None), ("exhaustive", None), ("exhaustive", 10**6)])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_time_limit_holds_on_slow_models(method, budget, workers):
+    """Each full-engine check of these 8-state models takes milliseconds: the workers read the deadline
+    before each candidate, and the parent does not wait for the tasks it already sent."""
+    import time
+
+    start = time.monotonic()
+    result = search("identity-violation", method, Bounds(8, 4, 4, 1000, 1000) if method == "random"
+                    else Bounds(3, 2, 2, 4, 2), time_limit=0.5, workers=workers, budget=budget)
+    assert not result.found and not result.exhaustive and result.checked > 0
+    assert time.monotonic() - start < 4
+
+
 def test_exhaustive_stops_at_its_time_limit_in_the_workers():
     result = search("no-improvement", "exhaustive", Bounds(4, 2, 2, 3, 2), time_limit=0.5, workers=2)
     assert not result.found and not result.exhaustive and 0 < result.checked
