@@ -195,8 +195,9 @@ class EmpiricalCounts:
         self._open = False
         self._last_next = None
         self._t = None
-        self._return = rational(0)
+        self._return = None           # G of the closing episode (return rule)
         self._local: dict = {}        # the open episode's keys → visits
+        self._local_new = 0           # how many of them are not yet in ``transitions``
         self._rewards: dict = {}      # distinct reward values, each kept once
         self._reward_bits = 0
 
@@ -255,7 +256,7 @@ class EmpiricalCounts:
                 raise _LineError("episode", f"a step of episode {describe_value(episode)} after its done step",
                                  "episodes are contiguous and end at their done step")
             self._episode, self._open = (episode, line), True
-            self._t, self._return = 0, rational(0)
+            self._t = 0
             self.initial[s] = self.initial.get(s, 0) + 1
             self.episodes += 1
             if t not in (None, 0):
@@ -271,24 +272,44 @@ class EmpiricalCounts:
                                  f"step {self._t})", "a step starts where the previous one ended")
         self.steps += 1
         self.acting.add(s)
-        if r and self.tau is not None:
-            self._return += r
-            if self._return.numerator.bit_length() + self._return.denominator.bit_length() > MAX_RETURN_BITS:
-                raise _LineError("reward", f"the return of episode {describe_value(episode)} needs more than "
-                                 f"{MAX_RETURN_BITS} bits after {self._t + 1} steps",
-                                 "see docs/limits.md: returns are exact sums of the rewards")
         self._last_next = s2
         if not done:
             if label is not None:
                 raise _LineError("success", "a success label on a step that is not done",
                                  "label success on the done step")
-            key = (s, a, s2, r, None)
-            self._local[key] = self._local.get(key, 0) + 1
+            self._count((s, a, s2, r, None))
             return
+        if self.tau is not None:
+            self._return = self._episode_return(r, episode)
         success = self._success(label, s2)
-        key = (s, a, s2, r, success if self.rule != "return_at_least" else True)
-        self._local[key] = self._local.get(key, 0) + 1
+        self._count((s, a, s2, r, success if self.rule != "return_at_least" else True))
         self._close(success)
+
+    def _count(self, key) -> None:
+        """One visit of ``key`` in the open episode; new keys count against MAX_TRANSITIONS at once."""
+        local = self._local
+        n = local.get(key)
+        if n is None:
+            if key not in self.transitions:
+                self._local_new += 1
+                if len(self.transitions) + self._local_new > MAX_TRANSITIONS:
+                    raise _LineError("", f"more than {MAX_TRANSITIONS} distinct transitions", "see docs/limits.md")
+            local[key] = 1
+        else:
+            local[key] = n + 1
+
+    def _episode_return(self, r, episode):
+        """G = Σ n(s, a, s′, r)·r over the open episode's distinct steps, plus the done step's r: one
+        term per distinct step, not per step, each partial sum bounded by MAX_RETURN_BITS."""
+        total = r
+        for key, n in self._local.items():
+            if key[3]:
+                total += n * key[3]
+                if total.numerator.bit_length() + total.denominator.bit_length() > MAX_RETURN_BITS:
+                    raise _LineError("reward", f"the return of episode {describe_value(episode)} needs more than "
+                                     f"{MAX_RETURN_BITS} bits ({self._t + 1} steps)",
+                                     "see docs/limits.md: returns are exact sums of the rewards")
+        return total
 
     def _reward(self, value):
         """The exact reward, one object per distinct value; their bits together are bounded."""
@@ -330,14 +351,13 @@ class EmpiricalCounts:
         table = self.transitions
         for key, n in self._local.items():
             counts = table.get(key)
-            if counts is None:
-                if len(table) >= MAX_TRANSITIONS:
-                    raise _LineError("", f"more than {MAX_TRANSITIONS} distinct transitions", "see docs/limits.md")
+            if counts is None:  # within MAX_TRANSITIONS: ``_count`` counted it on entry
                 counts = table[key] = [0, 0]
             counts[0] += n
             if success:
                 counts[1] += n
         self._local = {}
+        self._local_new = 0
         self.successful += success
         self._open = False
 

@@ -271,7 +271,34 @@ def test_an_episode_return_is_bounded_in_bits(tmp_path, capsys):
     assert main(["import", "trajectories", str(path), "--return-at-least", "1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: " + str(path) + ": line ") and err.count("\n") == 1
-    assert f"reward: the return of episode '0' needs more than {MAX_RETURN_BITS} bits after" in err, err
-    line = int(err.split(": line ")[1].split(",")[0])
-    assert 1_000 < line < len(primes)
+    assert f"line {len(primes)}, reward: the return of episode '0' needs more than {MAX_RETURN_BITS} bits " \
+        f"({len(primes)} steps)" in err, err
     assert import_trajectories(path, success_states=["s"])["x-data"]["episodes"] == 1
+
+
+def test_the_return_sums_distinct_steps_exactly(tmp_path):
+    """G = Σ n·r over an episode's distinct steps: long episodes of repeated tiny rewards decide the
+    return rule exactly (G = 1e-9999 > 0 here, G = 0 in the second episode)."""
+    steps, line = [], 0
+    for e, extra in ((0, ["1e-9999"]), (1, [])):
+        rewards = ["1e-9999", "-1e-9999"] * 2_000 + extra + ["0"]
+        steps += [step(e, t, "s", "a", r, "s" if t < len(rewards) - 1 else "G", done=t == len(rewards) - 1)
+                  for t, r in enumerate(rewards)]
+    data = import_trajectories(write_jsonl(tmp_path / "e.jsonl", steps), return_at_least="1e-9999")
+    assert data["x-data"]["episodes"] == 2 and data["x-data"]["successful"] == 1
+
+
+def test_distinct_transitions_are_bounded_inside_one_episode(tmp_path, capsys, monkeypatch):
+    """A single never-ending episode of new steps is refused when it crosses MAX_TRANSITIONS, not at
+    its done line (it held every new key in memory until then)."""
+    from sc_symbolic.importers import trajectories
+
+    monkeypatch.setattr(trajectories, "MAX_TRANSITIONS", 1_000)
+    steps = [step(0, t, "s", "a", str(t), "s", done=t == 4_999) for t in range(5_000)]
+    path = write_jsonl(tmp_path / "e.jsonl", steps)
+    assert main(["import", "trajectories", str(path), "--success-states", "s"]) == 2
+    assert capsys.readouterr().err == f"error: {path}: line 1001: more than 1000 distinct transitions " \
+        "(see docs/limits.md)\n"
+    repeated = write_jsonl(tmp_path / "r.jsonl", [step(0, t, "s", "a", str(t % 999), "s", done=t == 4_999)
+                                                   for t in range(5_000)])
+    assert len(import_trajectories(repeated, success_states=["s"])["states"]["s"]["a"]) == 1_000
