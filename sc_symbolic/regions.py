@@ -16,16 +16,22 @@ are constant there and are proved at one rational sample point.  At a root of
 a probability's factor the model is invalid (``p = 0``, ``p = 1`` with a
 sibling at 0, or undefined); at a root of ``N`` alone ``f = 0``; at a root of
 ``D`` the claim is ``"undefined"``.  Several parameters: ``region_boxes``.
-One parameter with ``time_limit``: the answer is exact or none; the clock is read
-between factors, isolating intervals, refinements and sample points, and a run past
-the limit is refused (``ModelError`` naming ``--time``), never reported in part.
+One parameter with ``time_limit``: the whole call (the claim's closed form, then the exact
+boundary) is bounded, and the answer is exact or none: a run past the limit is refused
+(``ModelError`` naming ``--time``), never reported in part.  In the main thread on POSIX an
+alarm (SIGALRM) interrupts a long SymPy step; elsewhere the clock is read between factors,
+isolating intervals, refinements and sample points.  Several parameters: ``time_limit``
+bounds the box subdivision, which leaves the rest undecided (``region_boxes``).
 ``verify_regions`` re-checks a report from scratch: a moved breakpoint, a
 flipped label or a flipped box is refused.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from contextlib import contextmanager
 
 from .errors import ModelError
 from .region_claims import CLAIMS, Claim, claim_of, probabilities, rethreshold, symbols_of  # noqa: F401  (public)
@@ -65,17 +71,58 @@ def claim_function(model, claim: str, versus=None):
 
 
 class _Clock:
-    """The one-parameter deadline: ``check(what)`` refuses a run past ``time_limit`` seconds."""
+    """The deadline of one ``regions`` call: ``check(what)`` refuses a run past ``time_limit`` seconds."""
 
     def __init__(self, time_limit=None):
         self.time_limit = time_limit
         self.deadline = None if time_limit is None else time.monotonic() + float(time_limit)
 
+    def refusal(self, what: str) -> ModelError:
+        return ModelError("--time", f"the exact answer was not done within {float(self.time_limit):g} s "
+                          f"(stopped {what})",
+                          "one parameter is solved exactly or not at all, and every claim needs its closed "
+                          "form first: give more time or drop --time")
+
     def check(self, what: str) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise ModelError("--time", f"the exact one-parameter answer was not done after {float(self.time_limit):g} s "
-                             f"(stopped {what})",
-                             "one parameter is solved exactly or not at all: give more time or drop --time")
+            raise self.refusal(what)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm inside a computation (a BaseException: library code's ``except Exception``
+    cannot swallow it)."""
+
+
+@contextmanager
+def _alarm(clock: _Clock, what: str):
+    """Interrupt the body when ``clock``'s deadline passes (SIGALRM: POSIX, main thread), so that a
+    long SymPy step (deriving the closed form, one factorisation) cannot outlast the limit; elsewhere
+    the clock is only read between steps.  The previous handler and timer are restored."""
+    if (clock.deadline is None or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    armed = [True]
+
+    def ring(signum, frame):
+        if armed[0]:
+            raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, max(clock.remaining(), 1e-6))
+        yield
+        armed[0] = False
+    except _TimeUp:
+        armed[0] = False
+        raise clock.refusal(what) from None
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _roots(poly, lo, hi, width=None, clock=None) -> list:
@@ -199,21 +246,24 @@ def regions(model, claim: str, *, versus=None, width=None, depth=None, time_limi
 
     ``versus``: the second threshold of ``amplification``; ``width``: refine every
     isolating interval to at most this width (one parameter); ``depth`` / ``time_limit``
-    (seconds): where box subdivision stops (several parameters; with one parameter a run past
-    ``time_limit`` is refused, see the module docstring); ``progress``: called with the
+    (seconds): where box subdivision stops (several parameters; with one parameter the whole call
+    is bounded and a run past ``time_limit`` is refused, see the module docstring); ``progress``: called with the
     certified fraction after each decided box (several parameters; benchmarks).
     """
     _check_box_size(model)
     if time_limit is not None and not time_limit > 0:
         raise ModelError("--time", f"time {time_limit!r}", "a positive number of seconds")
-    clock = _Clock(time_limit) if len(model.parameters) == 1 else None
-    c = claim_of(model, claim, versus)
     if len(model.parameters) > 1:
         from .region_boxes import box_regions
 
+        c = claim_of(model, claim, versus)
         report = box_regions(model, c, depth=depth, time_limit=time_limit, progress=progress)
     else:
-        report = _interval_regions(model, c, width, clock)
+        clock = _Clock(time_limit)
+        with _alarm(clock, "while deriving the claim's closed form"):
+            c = claim_of(model, claim, versus)
+        with _alarm(clock, "while solving the boundary exactly"):
+            report = _interval_regions(model, c, width, clock)
     if versus is not None:
         report["versus"] = _qq(_parse_q(versus, "--versus"))
     return report

@@ -12,8 +12,13 @@ input, and then nothing is written.
 from __future__ import annotations
 
 
+#: The largest --time (seconds); a larger value is a typo, and 1e400 would not fit a float.
+MAX_SECONDS = 10**9
+
+
 def run(args) -> int:
     import json
+    import time
 
     from ..errors import ModelError
     from ..region_latex import regions_latex
@@ -31,18 +36,29 @@ def run(args) -> int:
         check_plot_path(args.plot)
     time_limit = None
     if args.time is not None:
-        from ..exact import parse_number
+        from ..exact import parse_number, rational
 
-        time_limit = float(parse_number(args.time, "--time"))
-        if time_limit <= 0:
-            raise ModelError("--time", f"{args.time}", "a positive number of seconds")
+        seconds = parse_number(args.time, "--time")
+        if not rational(1, 10**6) <= seconds <= MAX_SECONDS:
+            raise ModelError("--time", f"{args.time} s", f"a number of seconds from 0.000001 to {MAX_SECONDS:,}")
+        time_limit = float(seconds)
     model = load_for_regions(args.model, args.policy, args.threshold)
     options = {"versus": args.versus, "width": args.width, "depth": args.depth, "time_limit": time_limit}
     if args.threshold == "all":
         models = thresholds_for_all(model)
     else:
         models = [model]
-    reports = [(m, regions(m, args.claim, **options)) for m in models]
+    reports = []
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    for done, m in enumerate(models):  # one --time for the whole run, whatever the number of thresholds
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ModelError("--time", f"{args.time} s ran out after {done} of {len(models)} thresholds",
+                                 "give more time, or one --threshold")
+            several = len(m.parameters) > 1
+            options["time_limit"] = left / (len(models) - done) if several else left
+        reports.append((m, regions(m, args.claim, **options)))
     if args.plot is not None:
         from ..region_plot import plot_regions
 
@@ -69,7 +85,7 @@ def add_parser(subparsers) -> None:
     regions.add_argument("--policy", metavar="FILE", help="a policy JSON file")
     regions.add_argument("--width", metavar="W", help="one parameter: refine isolating intervals to width ≤ W")
     regions.add_argument("--depth", metavar="D", type=int, help="several parameters: subdivision depth (default 8)")
-    regions.add_argument("--time", metavar="S", help="several parameters: stop subdividing after S seconds (the rest stays undecided); one parameter: refuse a run longer than S seconds (exact or nothing)")
+    regions.add_argument("--time", metavar="S", help="one --time for the whole run (shared by the thresholds of --threshold all); several parameters: stop subdividing (the rest stays undecided); one parameter: refuse a run longer than S seconds (exact or nothing)")
     regions.add_argument("--json", action="store_true", help="the sc-symbolic/regions-1 report")
     regions.add_argument("--latex", action="store_true", help="the region as a LaTeX theorem statement")
     regions.add_argument("--plot", metavar="FILE", help="a region map (PNG) of one or two parameters")

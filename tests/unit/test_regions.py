@@ -211,8 +211,8 @@ def test_one_parameter_time_limit_is_exact_or_refused(monkeypatch):
 
     model = load_for_regions(SQRT)
     start = time.monotonic()
-    with pytest.raises(ModelError, match=r"^--time: the exact one-parameter answer was not done after 0.2 s "
-                                         r"\(stopped while refining a root to --width\)"):
+    with pytest.raises(ModelError, match=r"^--time: the exact answer was not done within 0.2 s \(stopped while "
+                                         r"(refining a root to --width|solving the boundary exactly)\)"):
         regions(model, "misalignment", width="1/" + "1" + "0" * 4000, time_limit=0.2)
     assert time.monotonic() - start < 5
     assert regions(model, "misalignment", time_limit=60) == regions(model, "misalignment")
@@ -220,8 +220,33 @@ def test_one_parameter_time_limit_is_exact_or_refused(monkeypatch):
         regions(model, "misalignment", time_limit=0)
     ticks = iter([0.0, 100.0])
     monkeypatch.setattr("sc_symbolic.regions.time.monotonic", lambda: next(ticks, 100.0))
-    with pytest.raises(ModelError, match=r"stopped after deriving the claim's closed form"):
+    with pytest.raises(ModelError, match=r"stopped (while|after) deriving the claim's closed form"):
         regions(load_for_regions(LOTTERY), "misalignment", time_limit=1)
+
+
+def test_one_parameter_time_limit_interrupts_a_long_derivation(monkeypatch):
+    """A closed form that takes too long is interrupted by the alarm, not waited for; the caller's
+    own SIGALRM handler and timer are restored afterwards."""
+    import signal
+    import time
+
+    import sc_symbolic.regions as regions_module
+
+    def endless(*args, **kwargs):
+        while True:
+            sum(range(1000))
+
+    monkeypatch.setattr(regions_module, "claim_of", endless)
+    mine = signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    try:
+        start = time.monotonic()
+        with pytest.raises(ModelError, match=r"stopped while deriving the claim's closed form"):
+            regions(load_for_regions(SQRT), "misalignment", time_limit=0.3)
+        assert time.monotonic() - start < 3
+        assert signal.getsignal(signal.SIGALRM) is signal.SIG_IGN
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, mine)
 
 
 def test_cli_one_parameter_time_limit_is_one_line(capsys):
@@ -237,6 +262,9 @@ def test_cli_one_parameter_time_limit_is_one_line(capsys):
     ([LOTTERY, "--claim", "misalignment", "--plot", "/nonexistent-dir/x.png"], "--plot"),
     ([LOTTERY, "--claim", "misalignment", "--json", "--latex"], "--json/--latex"),
     ([LOTTERY, "--claim", "J_plus > nope"], "valid names: J, J_plus"),
+    ([SQRT, "--claim", "misalignment", "--time", "1e400"], "--time: 1e400 s (a number of seconds from"),
+    ([SQRT, "--claim", "misalignment", "--time", "1e-400"], "--time: 1e-400 s (a number of seconds from"),
+    ([LOTTERY, "--claim", "misalignment", "--threshold", "all", "--time", "0.000001"], "--time: "),
 ])
 def test_cli_more_bad_input(argv, needle, tmp_path):
     done = subprocess.run([sys.executable, "-m", "sc_symbolic.cli", "regions", *argv],
