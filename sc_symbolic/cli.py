@@ -225,6 +225,9 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line and the shell's status for SIGINT, no traceback
+        print("interrupted", file=sys.stderr)
+        return 130
     except OSError as exc:  # the environment, not the model: a full disk, an unreadable device, the network
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else " (standard output or a file)"
         print(f"error: input/output failed{where}: {exc.strerror or exc}", file=sys.stderr)
