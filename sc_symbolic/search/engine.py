@@ -166,6 +166,9 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+#: The largest time limit (seconds): a larger one is a typo (and ``inf`` is no limit at all).
+MAX_SECONDS = 10**9
+
 #: More processes than this only thrash: four per core.
 MAX_WORKERS = 4 * (os.cpu_count() or 1)
 
@@ -191,8 +194,9 @@ def _validate(prop_name, method, bounds, budget, time_limit, workers):
         raise ModelError("bounds", "not a Bounds", "give sc_symbolic.search.Bounds(...)")
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
         raise ModelError("--budget", f"{budget!r} is not a positive integer", "the budget counts models to check")
-    if time_limit is not None and not time_limit > 0:
-        raise ModelError("--time", f"{time_limit!r} is not positive", "the time limit is a positive number of seconds")
+    if time_limit is not None and not 0 < time_limit <= MAX_SECONDS:
+        raise ModelError("--time", f"{time_limit!r} seconds",
+                         f"the time limit is a positive number of seconds, at most {MAX_SECONDS:,}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ModelError("--workers", f"{workers!r} is not a positive integer", "workers are processes, at least 1")
     if workers > MAX_WORKERS:

@@ -255,6 +255,9 @@ def test_cli_search_workers_same_witness(tmp_path, capsys):
     ["search", "misalignment", "--max-denominator", "-1"],
     ["search", "misalignment", "--budget", "0"],
     ["search", "misalignment", "--workers", "0"],
+    ["search", "misalignment", "--time", "inf"],
+    ["search", "misalignment", "--time", "nan"],
+    ["search", "misalignment", "--time", "1e400"],
 ])
 def test_cli_bad_arguments_exit_2(argv, tmp_path, capsys):
     assert main(argv + ["--out", str(tmp_path), "--quiet"]) == 2
