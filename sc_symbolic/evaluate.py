@@ -268,10 +268,11 @@ def initial_value(model, values) -> object:
     return model.domain.dot((p, values[s]) for s, p in model.initial.items())
 
 
-def recurrent_states(model, transitions) -> set:
-    """Reachable non-terminal states in closed classes under π (visited infinitely often)."""
-    successors = _successors(model, transitions)
-    reachable = reachable_from(model.initial_support, successors)
+def recurrent_states(model, transitions, successors=None, reachable=None) -> set:
+    """Reachable non-terminal states in closed classes under π (visited infinitely often);
+    ``successors`` / ``reachable``: the graph of ``transitions`` and its reachable set, when known."""
+    successors = successors if successors is not None else _successors(model, transitions)
+    reachable = reachable if reachable is not None else reachable_from(model.initial_support, successors)
     nonterminal = [s for s in reachable if model.states[s]]
     return {s for component in bottom_components(successors, nonterminal) for s in component}
 
@@ -286,7 +287,7 @@ def visit_counts(model, policy, transitions=None) -> dict:
     transitions = transitions if transitions is not None else policy_transitions(model, policy)
     successors = _successors(model, transitions)
     reachable = reachable_from(model.initial_support, successors)
-    recurrent = recurrent_states(model, transitions)
+    recurrent = recurrent_states(model, transitions, successors, reachable)
     transient = [s for s in model.states if model.states[s] and s in reachable and s not in recurrent]
     members = set(transient)
     rows = {s: ({}, model.initial.get(s, domain.zero)) for s in transient}
