@@ -61,16 +61,18 @@ def _holds(prop, candidate) -> bool:
 
 
 def _best(prop, candidates, deadline=None) -> tuple:
-    """(number checked, smallest witness candidate or None) over an iterable of candidates,
-    stopping at ``deadline`` (``time.time()``; read before each candidate) when one is given.
+    """(number checked, smallest witness candidate or None, every candidate checked) over an iterable
+    of candidates, stopping at ``deadline`` (``time.time()``; read before each candidate) when one is given.
 
     With a fast screen, only the ``sort_key``-smallest screened candidate is
     confirmed by the full predicate; a disagreement is an engine bug and raises.
     """
     checked = 0
     best = best_key = None
+    complete = True
     for candidate in candidates:
         if deadline is not None and time.time() >= deadline:
+            complete = False
             break
         checked += 1
         if prop.screen is not None:
@@ -85,7 +87,7 @@ def _best(prop, candidates, deadline=None) -> tuple:
     if best is not None and prop.screen is not None and violates(prop, best) is None:
         raise FastPathMismatch(f"property {prop.name!r}: the fast path flags a candidate that the full "
                                f"engine does not confirm: {best.to_dict()}")
-    return checked, best
+    return checked, best, complete
 
 
 class FastPathMismatch(AssertionError):
@@ -98,7 +100,7 @@ def _random_batch(job, deadline=None) -> tuple:
     name, bounds, seed, index, size = job
     prop = get_property(name)
     rng = random.Random(f"{seed}:{index}")
-    checked, best = _best(prop, random_candidates(bounds, rng, size), deadline)
+    checked, best, _ = _best(prop, random_candidates(bounds, rng, size), deadline)
     return index, checked, best
 
 
@@ -128,8 +130,7 @@ def _exhaustive_chunk(job) -> tuple:
     """Worker entry point of a budgeted exhaustive level: the parent's chunk of models, up to the
     deadline; (checked, best, complete)."""
     name, chunk, deadline = job
-    checked, best = _best(get_property(name), chunk, deadline)
-    return checked, best, checked == len(chunk)
+    return _best(get_property(name), chunk, deadline)
 
 
 def _exhaustive_slice(job) -> tuple:
@@ -137,18 +138,7 @@ def _exhaustive_slice(job) -> tuple:
     first state's choice lies in the slice ``first`` itself (the parent sends a few numbers, not models),
     stopping at ``deadline`` (``time.time()``, shared by forked workers); (checked, best, complete)."""
     name, bounds, n, first, deadline = job
-    complete = True
-
-    def until_deadline():
-        nonlocal complete
-        for candidate in exhaustive_candidates(bounds, n, first):
-            if deadline is not None and time.time() >= deadline:
-                complete = False
-                return
-            yield candidate
-
-    checked, best = _best(get_property(name), until_deadline())
-    return checked, best, complete
+    return _best(get_property(name), exhaustive_candidates(bounds, n, first), deadline)
 
 
 def _pool(workers: int):
@@ -287,7 +277,7 @@ def _polish(prop, candidate, clock):
         if sum(exhaustive_count(own, n) for n in range(1, own.max_states + 1)) > POLISH_LIMIT:
             return candidate
         for n in range(1, own.max_states + 1):
-            _, best = _best(prop, exhaustive_candidates(own, n))
+            _, best, _ = _best(prop, exhaustive_candidates(own, n))
             if best is not None:
                 return min(best, candidate, key=sort_key)
     except (ModelError, UnsupportedModelError):
