@@ -53,8 +53,8 @@ MAX_TRANSITIONS = 2_000_000
 #: Bits (numerator + denominator, lowest terms) of all distinct reward values together: one
 #: reward may have 66,000 bits, so MAX_TRANSITIONS distinct ones could otherwise need 16 GB.
 MAX_REWARD_BITS = 256_000_000
-#: Bits of one episode's running return G = Σ r (the return rule only); a sum of rewards with
-#: pairwise coprime denominators grows with every step.
+#: Bits of one episode's return G = Σ r, and of each partial sum (the return rule only); a sum of
+#: rewards with pairwise coprime denominators grows with every distinct term.
 MAX_RETURN_BITS = 200_000
 _BAD_NAME_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _TRUE = {"true": True, "1": True, "false": False, "0": False}
@@ -195,7 +195,6 @@ class EmpiricalCounts:
         self._open = False
         self._last_next = None
         self._t = None
-        self._return = None           # G of the closing episode (return rule)
         self._local: dict = {}        # the open episode's keys → visits
         self._local_new = 0           # how many of them are not yet in ``transitions``
         self._rewards: dict = {}      # distinct reward values, each kept once
@@ -279,9 +278,7 @@ class EmpiricalCounts:
                                  "label success on the done step")
             self._count((s, a, s2, r, None))
             return
-        if self.tau is not None:
-            self._return = self._episode_return(r, episode)
-        success = self._success(label, s2)
+        success = self._success(label, s2, r, episode)
         self._count((s, a, s2, r, success if self.rule != "return_at_least" else True))
         self._close(success)
 
@@ -337,7 +334,8 @@ class EmpiricalCounts:
         raise _LineError("reward", f"{describe_value(value)} is not a number",
                          "rewards are finite exact numbers: \"0.1\", \"-3/4\", 2")
 
-    def _success(self, label, s2) -> bool:
+    def _success(self, label, s2, r, episode) -> bool:
+        """Success of the episode closing with this done step (``r``: its reward)."""
         if self.rule == "label":
             if label is None:
                 raise _LineError("success", "the done step has no success label",
@@ -345,7 +343,7 @@ class EmpiricalCounts:
             return label
         if self.rule == "states":
             return s2 in self.success_states
-        return self._return >= self.tau
+        return self._episode_return(r, episode) >= self.tau
 
     def _close(self, success: bool) -> None:
         table = self.transitions
