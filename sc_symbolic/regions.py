@@ -117,7 +117,6 @@ def _alarm(clock: _Clock, what: str):
         yield
         armed[0] = False
     except _TimeUp:
-        armed[0] = False
         raise clock.refusal(what) from None
     finally:
         armed[0] = False
